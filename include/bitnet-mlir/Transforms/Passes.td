@@ -1,0 +1,64 @@
+//===- Passes.td - same-dialect passes ---------------------*- tablegen -*-===//
+#ifndef BITNET_TRANSFORMS_PASSES
+#define BITNET_TRANSFORMS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def OnnxFoldConstantsPass : Pass<"onnx-fold-constants", "func::FuncOp"> {
+  let summary = "Fold exporter noise and weight arithmetic on constants";
+  let description = [{
+    Evaluates every `onnx` op whose inputs are all constants (Cast, Shape,
+    Gather, Unsqueeze, Concat, Reshape, Transpose, elementwise arithmetic,
+    reductions, ...) and replaces it by an `onnx.Constant`; removes Identity,
+    inference-mode Dropout and no-op Casts; folds Shape of static shapes.
+    This turns a training graph's weight quantization (latent weights, STE,
+    ReduceMean/Abs/Round/Clip) into the quantized weight constant.
+
+    Before:
+    ```mlir
+    %w = onnx.Constant {value = dense<[[0.5, -2.0]]> : tensor<1x2xf32>} : tensor<1x2xf32>
+    %a = "onnx.Abs"(%w) : (tensor<1x2xf32>) -> tensor<1x2xf32>
+    ```
+    After:
+    ```mlir
+    %a = onnx.Constant {value = dense<[[0.5, 2.0]]> : tensor<1x2xf32>} : tensor<1x2xf32>
+    ```
+    Float arithmetic is evaluated in double and rounded to the element type
+    after every op, which gives the correctly rounded float32 result for
+    + - * / and sqrt.
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", "1 << 26",
+           "largest result (in elements) that is folded">
+  ];
+  let dependentDialects = ["::mlir::onnx_ir::OnnxDialect"];
+}
+
+def BitnetPackWeightsPass : Pass<"bitnet-pack-weights", "func::FuncOp"> {
+  let summary = "Pack ternary weight constants into 1- or 2-bit words";
+  let description = [{
+    Replaces `bitnet.ternary_matmul` on a constant i8 weight matrix by a
+    `bitnet.packed_constant` and a `bitnet.packed_matmul`. With the default
+    encoding `auto`, weights that are all -1/+1 are packed with one bit,
+    others with two.
+
+    Before:
+    ```mlir
+    %w = arith.constant dense<[[1, -1, 0, 1]]> : tensor<1x4xi8>
+    %acc = bitnet.ternary_matmul %q, %w : tensor<2x4xi8>, tensor<1x4xi8> -> tensor<2x1xi32>
+    ```
+    After:
+    ```mlir
+    %w = bitnet.packed_constant dense<[[0x96]]> : tensor<1x1xi8>
+        -> !bitnet.packed<encoding = ternary2, layout = row_major, rows = 1, cols = 4, group_size = 0>
+    %acc = bitnet.packed_matmul %q, %w : ... -> tensor<2x1xi32>
+    ```
+  }];
+  let options = [
+    Option<"encoding", "encoding", "std::string", "\"auto\"",
+           "auto, binary1 or ternary2">
+  ];
+  let dependentDialects = ["::mlir::bitnet::BitnetDialect"];
+}
+
+#endif // BITNET_TRANSFORMS_PASSES
