@@ -17,7 +17,7 @@ llvm_config.with_system_environment(["HOME", "TMPDIR", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 # Our tools first, then LLVM's FileCheck/not/count.
-llvm_config.with_environment("PATH", config.bitnet_tools_dir, append_path=False)
+llvm_config.with_environment("PATH", config.bitnet_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 e2e_tools = os.path.join(config.bitnet_src_root, "test", "e2e", "tools")
