@@ -32,7 +32,8 @@ def Bitnet_QuantizeActivationsOp : Bitnet_Op<"quantize_activations", [Pure]> {
     With m = max(|x|) over the elements that share a scale (the last
     dimension for `per_token`, everything for `per_tensor`):
 
-      scale = qmax / max(m, eps)
+      scale = qmax / max(m, eps)          (or, with `reciprocal`,
+      scale = (1 / max(m, eps)) * qmax     as PyTorch exports `qmax / m`)
       q     = clamp(round_half_even(x * scale), clip_min, clip_max)
 
     so x ~ q / scale. `scale` has the shape of `x` with the reduced
@@ -48,7 +49,8 @@ def Bitnet_QuantizeActivationsOp : Bitnet_Op<"quantize_activations", [Pure]> {
   let arguments = (ins TensorOf<[F32]>:$input,
                    Bitnet_GranularityAttr:$granularity,
                    F32Attr:$qmax, F32Attr:$eps,
-                   Bitnet_I64Attr:$clip_min, Bitnet_I64Attr:$clip_max);
+                   Bitnet_I64Attr:$clip_min, Bitnet_I64Attr:$clip_max,
+                   UnitAttr:$reciprocal);
   let results = (outs TensorOf<[I8]>:$quantized, TensorOf<[F32]>:$scale);
   let assemblyFormat = [{
     $input $granularity attr-dict `:` type($input) `->` type($quantized) `,`
@@ -102,7 +104,8 @@ def Bitnet_RescaleOp : Bitnet_Op<"rescale", [Pure]> {
   let description = [{
     y[..., n] = float(acc[..., n]) * weight_scale[n or 0] / act_scale[...] +
     bias[n]. `act_scale` is the `scale` of `bitnet.quantize_activations`
-    (its last dimension is 1); `weight_scale` has 1 or N elements.
+    (its last dimension is 1; any dimension may be 1 and broadcasts);
+    `weight_scale` has 1 or N elements.
 
     ```mlir
     %y = bitnet.rescale %acc, %s, %ws bias %b : tensor<4x32xi32>, tensor<4x1xf32>,

@@ -24,3 +24,17 @@ Operation *OnnxDialect::materializeConstant(OpBuilder &builder,
     return nullptr;
   return ConstantOp::create(builder, loc, type, elements);
 }
+
+std::string onnx_ir::describeNode(Operation *op) {
+  std::string name = "<unnamed>";
+  op->getLoc()->walk([&](Location loc) {
+    if (auto nameLoc = dyn_cast<NameLoc>(loc)) {
+      name = nameLoc.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  StringRef opType = op->getName().getStringRef();
+  opType.consume_front("onnx.");
+  return ("node '" + name + "' (" + opType + ")").str();
+}

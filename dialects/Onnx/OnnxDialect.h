@@ -16,4 +16,10 @@
 
 #include "Onnx/OnnxTypes.h"
 
+namespace mlir::onnx_ir {
+/// "node '<name>' (<OpType>)" for diagnostics: the ONNX node name comes from
+/// the NameLoc the importer attaches, the op type from the op name.
+std::string describeNode(Operation *op);
+} // namespace mlir::onnx_ir
+
 #endif // BITNET_DIALECTS_ONNX_ONNXDIALECT_H

@@ -1,0 +1,298 @@
+//===- ActivationQuantization.cpp - match absmax quantize subgraphs -------===//
+//
+// Spellings matched (operands of commutative ops in either order, `x + (q -
+// x)` straight-through wrappers looked through):
+//
+//   absmax m  = ReduceMax(Abs(x), axes)           per token: axes = [-1]
+//                                                 per tensor: all axes
+//   clamped g = Clip(m, eps) | Max(m, eps) | m
+//   scale  S  = Div(Q, g) | Mul(Reciprocal(g), Q)
+//
+//   b1.58 (dequantized):  Div(Clip(Round(Mul(x, S)), lo, hi), S)
+//   W1 (unrounded):       Clip(Div(Mul(x, Q), g) | Mul(x, S), -Q+e, Q-e)
+//
+// Every constant is checked: Q > 0, eps >= 0, lo/hi integers inside int8 for
+// the rounded form, and |lo|, |hi| within 1e-4 of Q for the unrounded one;
+// anything else is a near miss that stays on the float path.
+//
+//===----------------------------------------------------------------------===//
+#include "BitLinearMatchers.h"
+
+#include "Onnx/OnnxDialect.h"
+#include "mlir/IR/Matchers.h"
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::bitnet;
+using namespace mlir::onnx_ir;
+
+namespace {
+
+/// The value of a constant with a single element.
+std::optional<double> getScalar(Value value) {
+  DenseElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || attr.getNumElements() != 1)
+    return std::nullopt;
+  Type type = attr.getElementType();
+  if (isa<FloatType>(type))
+    return (*attr.getValues<APFloat>().begin()).convertToDouble();
+  if (isa<IntegerType>(type))
+    return static_cast<double>((*attr.getValues<APInt>().begin()).getSExtValue());
+  return std::nullopt;
+}
+
+/// Looks through `p + (q - p)` (either operand order of the Add) to `q`.
+Value peelStraightThrough(Value value) {
+  auto add = value.getDefiningOp<AddOp>();
+  if (!add)
+    return value;
+  for (auto [outer, inner] : {std::pair(add.getA(), add.getB()),
+                              std::pair(add.getB(), add.getA())}) {
+    auto sub = inner.getDefiningOp<SubOp>();
+    if (sub && sub.getB() == outer)
+      return sub.getA();
+  }
+  return value;
+}
+
+/// If `op` is a binary op of type `OpTy` with `value` as one operand,
+/// returns the other operand.
+template <typename OpTy>
+Value getOtherOperand(OpTy op, Value value) {
+  if (op.getA() == value)
+    return op.getB();
+  if (op.getB() == value)
+    return op.getA();
+  return {};
+}
+
+struct AbsmaxScale {
+  Value input;
+  Granularity granularity;
+  float eps;
+};
+
+/// Matches g = Clip/Max(ReduceMax(Abs(x)), eps) (or no eps).
+FailureOr<AbsmaxScale> matchClampedAbsmax(Value value, std::string &reason) {
+  double eps = 0.0;
+  if (auto clip = value.getDefiningOp<ClipOp>()) {
+    std::optional<double> lo = getScalar(clip.getMin());
+    if (!lo || !isa<NoneType>(clip.getMax().getType())) {
+      reason = "the absmax clamp is not Clip(m, eps) with a constant eps";
+      return failure();
+    }
+    eps = *lo;
+    value = clip.getInput();
+  } else if (auto max = value.getDefiningOp<MaxOp>()) {
+    if (max.getData_0().size() != 2) {
+      reason = "the absmax clamp Max has more than two inputs";
+      return failure();
+    }
+    Value a = max.getData_0()[0], b = max.getData_0()[1];
+    std::optional<double> lo = getScalar(b);
+    if (!lo)
+      std::swap(a, b), lo = getScalar(b);
+    if (!lo) {
+      reason = "the absmax clamp Max has no constant eps";
+      return failure();
+    }
+    eps = *lo;
+    value = a;
+  }
+  if (eps < 0.0) {
+    reason = "the absmax clamp eps is negative";
+    return failure();
+  }
+  auto reduce = value.getDefiningOp<ReduceMaxOp>();
+  auto abs = reduce ? reduce.getData().getDefiningOp<AbsOp>() : AbsOp();
+  if (!abs) {
+    reason = "the activation scale is not computed from ReduceMax(Abs(x))";
+    return failure();
+  }
+  auto inputType = dyn_cast<RankedTensorType>(abs.getX().getType());
+  if (!inputType || inputType.getRank() == 0) {
+    reason = "the quantized activation has no known rank";
+    return failure();
+  }
+  int64_t rank = inputType.getRank();
+  SmallVector<int64_t> axes;
+  if (!isa<NoneType>(reduce.getAxes().getType())) {
+    DenseIntElementsAttr axesAttr;
+    if (!matchPattern(reduce.getAxes(), m_Constant(&axesAttr))) {
+      reason = "the absmax axes are not constant";
+      return failure();
+    }
+    for (APInt axis : axesAttr.getValues<APInt>())
+      axes.push_back((axis.getSExtValue() + rank) % rank);
+  } else if (reduce.getNoopWithEmptyAxes()) {
+    reason = "the absmax ReduceMax reduces nothing";
+    return failure();
+  }
+  Granularity granularity;
+  if (axes.empty() || static_cast<int64_t>(axes.size()) == rank) {
+    granularity = Granularity::PerTensor;
+  } else if (axes.size() == 1 && axes[0] == rank - 1 &&
+             reduce.getKeepdims()) {
+    granularity = Granularity::PerToken;
+  } else {
+    reason = "the absmax is taken over axes that are neither the last one "
+             "(per token) nor all (per tensor)";
+    return failure();
+  }
+  return AbsmaxScale{abs.getX(), granularity, static_cast<float>(eps)};
+}
+
+struct QuantScale {
+  AbsmaxScale absmax;
+  float qmax;
+  bool reciprocal;
+};
+
+/// Matches S = Div(Q, g) | Mul(Reciprocal(g), Q).
+FailureOr<QuantScale> matchQuantScale(Value value, std::string &reason) {
+  Value clamped;
+  std::optional<double> q;
+  bool reciprocal = false;
+  if (auto div = value.getDefiningOp<DivOp>()) {
+    q = getScalar(div.getA());
+    clamped = div.getB();
+  } else if (auto mul = value.getDefiningOp<MulOp>()) {
+    for (auto [a, b] : {std::pair(mul.getA(), mul.getB()),
+                        std::pair(mul.getB(), mul.getA())})
+      if (auto recip = a.getDefiningOp<ReciprocalOp>()) {
+        q = getScalar(b);
+        clamped = recip.getX();
+        reciprocal = true;
+      }
+  }
+  if (!clamped || !q || !(*q > 0.0)) {
+    reason = "the activation scale is not Q / absmax with a positive "
+             "constant Q";
+    return failure();
+  }
+  FailureOr<AbsmaxScale> absmax = matchClampedAbsmax(clamped, reason);
+  if (failed(absmax))
+    return failure();
+  return QuantScale{*absmax, static_cast<float>(*q), reciprocal};
+}
+
+bool isIntegral(double v) { return std::nearbyint(v) == v; }
+
+/// b1.58: Div(Clip(Round(Mul(x, S)), lo, hi), S).
+FailureOr<ActivationQuantization> matchDequantized(DivOp div,
+                                                   std::string &reason) {
+  Value scale = div.getB();
+  auto clip = div.getA().getDefiningOp<ClipOp>();
+  auto round = clip ? clip.getInput().getDefiningOp<RoundOp>() : RoundOp();
+  auto mul = round ? round.getX().getDefiningOp<MulOp>() : MulOp();
+  Value input = mul ? getOtherOperand(mul, scale) : Value();
+  if (!input) {
+    reason = "the activation is not Clip(Round(x * S)) / S";
+    return failure();
+  }
+  std::optional<double> lo = getScalar(clip.getMin());
+  std::optional<double> hi = getScalar(clip.getMax());
+  if (!lo || !hi || !isIntegral(*lo) || !isIntegral(*hi) || *lo < -128 ||
+      *hi > 127 || *lo > *hi) {
+    reason = "the activation clip range is not an integer range inside "
+             "int8 [-128, 127]";
+    return failure();
+  }
+  FailureOr<QuantScale> quantScale = matchQuantScale(scale, reason);
+  if (failed(quantScale))
+    return failure();
+  if (quantScale->absmax.input != input) {
+    reason = "the absmax is taken of another value than the one quantized";
+    return failure();
+  }
+  ActivationQuantization result;
+  result.input = input;
+  result.granularity = quantScale->absmax.granularity;
+  result.qmax = quantScale->qmax;
+  result.eps = quantScale->absmax.eps;
+  result.reciprocal = quantScale->reciprocal;
+  result.clipMin = static_cast<int64_t>(*lo);
+  result.clipMax = static_cast<int64_t>(*hi);
+  result.dequantized = true;
+  return result;
+}
+
+/// W1: Clip(Div(Mul(x, Q), g) | Mul(x, S), -Q + e, Q - e), no rounding.
+FailureOr<ActivationQuantization> matchUnrounded(ClipOp clip,
+                                                 std::string &reason) {
+  Value scaled = clip.getInput();
+  Value input, clamped;
+  std::optional<double> q;
+  if (auto div = scaled.getDefiningOp<DivOp>()) {
+    if (auto mul = div.getA().getDefiningOp<MulOp>()) {
+      for (auto [a, b] : {std::pair(mul.getA(), mul.getB()),
+                          std::pair(mul.getB(), mul.getA())})
+        if (std::optional<double> value = getScalar(b)) {
+          q = value;
+          input = a;
+        }
+      clamped = div.getB();
+    }
+  }
+  FailureOr<AbsmaxScale> absmax = failure();
+  bool reciprocal = false;
+  if (input && clamped && q && *q > 0.0) {
+    absmax = matchClampedAbsmax(clamped, reason);
+  } else if (auto mul = scaled.getDefiningOp<MulOp>()) {
+    for (auto [a, b] : {std::pair(mul.getA(), mul.getB()),
+                        std::pair(mul.getB(), mul.getA())}) {
+      std::string ignored;
+      FailureOr<QuantScale> quantScale = matchQuantScale(b, ignored);
+      if (succeeded(quantScale)) {
+        input = a;
+        q = quantScale->qmax;
+        absmax = quantScale->absmax;
+        reciprocal = quantScale->reciprocal;
+      }
+    }
+  }
+  if (failed(absmax)) {
+    if (reason.empty())
+      reason = "the activation is not x * Q / absmax(x)";
+    return failure();
+  }
+  if (absmax->input != input) {
+    reason = "the absmax is taken of another value than the one quantized";
+    return failure();
+  }
+  std::optional<double> lo = getScalar(clip.getMin());
+  std::optional<double> hi = getScalar(clip.getMax());
+  double tolerance = 1e-4 * *q;
+  if (!lo || !hi || std::fabs(*hi - *q) > tolerance ||
+      std::fabs(*lo + *q) > tolerance) {
+    reason = "the activation clip range is not [-Q, Q] for the scale's Q";
+    return failure();
+  }
+  ActivationQuantization result;
+  result.input = input;
+  result.granularity = absmax->granularity;
+  result.eps = absmax->eps;
+  result.reciprocal = reciprocal;
+  // Our own grid: symmetric int8, so that q * range / 127 approximates the
+  // unrounded x * Q / absmax within half a step.
+  result.qmax = 127.0f;
+  result.clipMin = -127;
+  result.clipMax = 127;
+  result.dequantized = false;
+  result.range = static_cast<float>(*q);
+  return result;
+}
+
+} // namespace
+
+FailureOr<ActivationQuantization>
+bitnet::matchActivationQuantization(Value activation, std::string &reason) {
+  Value value = peelStraightThrough(activation);
+  if (auto div = value.getDefiningOp<DivOp>())
+    return matchDequantized(div, reason);
+  if (auto clip = value.getDefiningOp<ClipOp>())
+    return matchUnrounded(clip, reason);
+  reason = "the activation is not quantized (no absmax quantize-dequantize "
+           "feeds the MatMul)";
+  return failure();
+}

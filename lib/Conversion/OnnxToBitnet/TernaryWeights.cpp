@@ -1,0 +1,83 @@
+//===- TernaryWeights.cpp - is a folded weight {-s, 0, +s}? ---------------===//
+//
+// Whatever arithmetic a training graph used (absmean + Round/Clip, Sign or
+// Greater/Where, STE adds), after onnx-fold-constants the weight is one
+// constant. Inspecting its values is the semantic check: either every value
+// is 0 or +-s, or the layer is not a BitLinear.
+//
+//===----------------------------------------------------------------------===//
+#include "BitLinearMatchers.h"
+
+#include "llvm/ADT/APFloat.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::bitnet;
+
+/// Relative distance within which two magnitudes count as the same scale.
+static constexpr double kScaleTolerance = 1e-5;
+
+FailureOr<TernaryWeights>
+bitnet::analyzeTernaryWeights(DenseElementsAttr weights, bool transposed,
+                              std::string &reason) {
+  auto type = cast<ShapedType>(weights.getType());
+  if (type.getRank() != 2) {
+    reason = "weights have rank " + std::to_string(type.getRank()) +
+             ", expected 2";
+    return failure();
+  }
+  if (!isa<FloatType>(type.getElementType())) {
+    reason = "weights are not floating point";
+    return failure();
+  }
+  std::vector<double> values;
+  values.reserve(type.getNumElements());
+  if (type.getElementType().isF32()) {
+    for (float v : weights.getValues<float>())
+      values.push_back(v);
+  } else {
+    for (APFloat v : weights.getValues<APFloat>())
+      values.push_back(v.convertToDouble());
+  }
+
+  double largest = 0.0;
+  for (double v : values)
+    largest = std::max(largest, std::fabs(v));
+  if (!(largest > 0.0) || !std::isfinite(largest)) {
+    reason = "weights are all zero or not finite";
+    return failure();
+  }
+
+  TernaryWeights result;
+  int64_t dim0 = type.getDimSize(0), dim1 = type.getDimSize(1);
+  result.rows = transposed ? dim0 : dim1;
+  result.cols = transposed ? dim1 : dim0;
+  result.values.assign(values.size(), 0);
+  double magnitudeSum = 0.0;
+  int64_t nonZero = 0;
+  for (int64_t i = 0; i < dim0; ++i) {
+    for (int64_t j = 0; j < dim1; ++j) {
+      double v = values[i * dim1 + j];
+      double magnitude = std::fabs(v);
+      int8_t code = 0;
+      if (magnitude > kScaleTolerance * largest) {
+        if (std::fabs(magnitude - largest) > kScaleTolerance * largest) {
+          llvm::raw_string_ostream os(reason);
+          os << "weights are not ternary: values " << largest << " and "
+             << magnitude << " differ in magnitude";
+          return failure();
+        }
+        code = v > 0 ? 1 : -1;
+        magnitudeSum += magnitude;
+        ++nonZero;
+      }
+      int64_t row = transposed ? i : j, col = transposed ? j : i;
+      result.values[row * result.cols + col] = code;
+    }
+  }
+  // The mean of the +-s entries: STE noise is symmetric, so averaging gets
+  // closest to the scale the graph multiplies by.
+  result.scale = static_cast<float>(magnitudeSum / nonZero);
+  return result;
+}

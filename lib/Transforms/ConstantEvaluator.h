@@ -1,0 +1,40 @@
+//===- ConstantEvaluator.h - evaluate onnx ops on constants -----*- C++ -*-===//
+//
+// A small interpreter for onnx ops whose operands are all constants. It works
+// on doubles (exact for every int32 and for int64 below 2^53, and for float32
+// arithmetic when each result is rounded back, as done here) so that one
+// implementation serves every element type.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BITNET_LIB_TRANSFORMS_CONSTANTEVALUATOR_H
+#define BITNET_LIB_TRANSFORMS_CONSTANTEVALUATOR_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/SmallVector.h"
+#include <vector>
+
+namespace mlir::bitnet {
+
+/// A constant operand or result: shape, element type and values.
+struct HostTensor {
+  SmallVector<int64_t> shape;
+  Type elementType;
+  std::vector<double> values;
+
+  int64_t getNumElements() const;
+  /// Reads a dense constant; fails for element types it cannot hold.
+  static FailureOr<HostTensor> fromAttr(DenseElementsAttr attr);
+  /// The constant as an attribute of `type` (which must have this shape).
+  DenseElementsAttr toAttr(RankedTensorType type) const;
+};
+
+/// Evaluates `op` on `operands` (null entries stand for `none` operands).
+/// Fails if the op is not one the evaluator knows or the case is outside
+/// what it supports; never aborts on unusual input.
+FailureOr<HostTensor> evaluateOnnxOp(Operation *op,
+                                     ArrayRef<const HostTensor *> operands);
+
+} // namespace mlir::bitnet
+
+#endif // BITNET_LIB_TRANSFORMS_CONSTANTEVALUATOR_H

@@ -1,0 +1,90 @@
+// RUN: bitnet-opt %s --onnx-fold-constants -split-input-file | FileCheck %s
+
+// The weight half of a b1.58 BitLinear as PyTorch exports it: absmean
+// scale, Round, Clip, Div and the straight-through add all fold away.
+// CHECK-LABEL: func @ternary_weight
+// CHECK-NEXT: %[[W:.*]] = onnx.Constant {value = dense<{{\[\[}}5.000000e-01, -5.000000e-01, 0.000000e+00, 5.000000e-01]]> : tensor<1x4xf32>} : tensor<1x4xf32>
+// CHECK-NEXT: return %[[W]]
+func.func @ternary_weight() -> tensor<1x4xf32> {
+  %w = onnx.Constant {value = dense<[[0.9, -0.4, 0.1, 0.6]]> : tensor<1x4xf32>} : tensor<1x4xf32>
+  %abs = onnx.Abs(%w) : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %none = onnx.NoValue
+  %mean = onnx.ReduceMean(%abs, %none) {keepdims = 0 : i64} : (tensor<1x4xf32>, none) -> tensor<f32>
+  %eps64 = onnx.Constant {value = dense<1.0e-5> : tensor<f64>} : tensor<f64>
+  %eps = onnx.Cast(%eps64) {to = 1 : i64} : (tensor<f64>) -> tensor<f32>
+  %clip = onnx.Clip(%mean, %eps, %none) : (tensor<f32>, tensor<f32>, none) -> tensor<f32>
+  %recip = onnx.Reciprocal(%clip) : (tensor<f32>) -> tensor<f32>
+  %scaled = onnx.Mul(%w, %recip) : (tensor<1x4xf32>, tensor<f32>) -> tensor<1x4xf32>
+  %round = onnx.Round(%scaled) : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %lo = onnx.Constant {value = dense<-1.0> : tensor<f32>} : tensor<f32>
+  %hi = onnx.Constant {value = dense<1.0> : tensor<f32>} : tensor<f32>
+  %t = onnx.Clip(%round, %lo, %hi) : (tensor<1x4xf32>, tensor<f32>, tensor<f32>) -> tensor<1x4xf32>
+  %q = onnx.Div(%t, %recip) : (tensor<1x4xf32>, tensor<f32>) -> tensor<1x4xf32>
+  %d = onnx.Sub(%q, %w) : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+  %ste = onnx.Add(%w, %d) : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %ste : tensor<1x4xf32>
+}
+
+// -----
+
+// Shape arithmetic on a static shape becomes a constant Reshape target.
+// CHECK-LABEL: func @shape_chain
+// CHECK-DAG: %[[SHAPE:.*]] = onnx.Constant {value = dense<[2, 6]> : tensor<2xi64>}
+// CHECK: onnx.Reshape(%arg0, %[[SHAPE]])
+func.func @shape_chain(%x: tensor<2x3x2xf32>) -> tensor<2x6xf32> {
+  %shape = onnx.Shape(%x) : (tensor<2x3x2xf32>) -> tensor<3xi64>
+  %i0 = onnx.Constant {value = dense<0> : tensor<i64>} : tensor<i64>
+  %d0 = onnx.Gather(%shape, %i0) {axis = 0 : i64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %axes = onnx.Constant {value = dense<[0]> : tensor<1xi64>} : tensor<1xi64>
+  %u0 = onnx.Unsqueeze(%d0, %axes) : (tensor<i64>, tensor<1xi64>) -> tensor<1xi64>
+  %six = onnx.Constant {value = dense<[6]> : tensor<1xi64>} : tensor<1xi64>
+  %target = onnx.Concat(%u0, %six) {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
+  %y = onnx.Reshape(%x, %target) : (tensor<2x3x2xf32>, tensor<2xi64>) -> tensor<2x6xf32>
+  return %y : tensor<2x6xf32>
+}
+
+// -----
+
+// Identity, no-op Cast and inference Dropout disappear.
+// CHECK-LABEL: func @noise
+// CHECK-NOT: onnx.
+// CHECK: return %arg0
+func.func @noise(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %a = onnx.Identity(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  %b = onnx.Cast(%a) {to = 1 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  %none = onnx.NoValue
+  %c, %mask = onnx.Dropout(%b, %none, %none) : (tensor<4xf32>, none, none) -> (tensor<4xf32>, none)
+  return %c : tensor<4xf32>
+}
+
+// -----
+
+// Binarized weights (W1): sign(W - mean W) with zero going to -1, computed
+// through Greater/Where, folds to +-1; int64 -> float Cast and transpose too.
+// CHECK-LABEL: func @binary_weight
+// CHECK: onnx.Constant {value = dense<{{\[\[}}1.000000e+00, -1.000000e+00], [-1.000000e+00, 1.000000e+00]]> : tensor<2x2xf32>}
+func.func @binary_weight() -> tensor<2x2xf32> {
+  %w = onnx.Constant {value = dense<[[3.0, 1.0], [2.0, 4.0]]> : tensor<2x2xf32>} : tensor<2x2xf32>
+  %none = onnx.NoValue
+  %mean = onnx.ReduceMean(%w, %none) {keepdims = 0 : i64} : (tensor<2x2xf32>, none) -> tensor<f32>
+  %c = onnx.Sub(%w, %mean) : (tensor<2x2xf32>, tensor<f32>) -> tensor<2x2xf32>
+  %zero = onnx.Constant {value = dense<0.0> : tensor<f32>} : tensor<f32>
+  %gt = onnx.Greater(%c, %zero) : (tensor<2x2xf32>, tensor<f32>) -> tensor<2x2xi1>
+  %one = onnx.Constant {value = dense<1> : tensor<i64>} : tensor<i64>
+  %onef = onnx.Cast(%one) {to = 1 : i64} : (tensor<i64>) -> tensor<f32>
+  %minus = onnx.Neg(%onef) : (tensor<f32>) -> tensor<f32>
+  %s = onnx.Where(%gt, %onef, %minus) : (tensor<2x2xi1>, tensor<f32>, tensor<f32>) -> tensor<2x2xf32>
+  %t = onnx.Transpose(%s) {perm = array<i64: 1, 0>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %t : tensor<2x2xf32>
+}
+
+// -----
+
+// A runtime operand stops folding.
+// CHECK-LABEL: func @runtime_operand
+// CHECK: onnx.Mul(%arg0
+func.func @runtime_operand(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %c = onnx.Constant {value = dense<2.0> : tensor<2xf32>} : tensor<2xf32>
+  %y = onnx.Mul(%x, %c) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
