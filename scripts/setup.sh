@@ -37,8 +37,8 @@ fi
 node_dir="$build/node"
 if [[ ! -d "$node_dir/node_modules/onnxruntime-node" ]]; then
   mkdir -p "$node_dir"
-  cp "$root/test/e2e/tools/package.json" "$node_dir/package.json"
-  (cd "$node_dir" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
+  cp "$root/test/e2e/tools/package.json" "$root/test/e2e/tools/package-lock.json" "$node_dir/"
+  (cd "$node_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 
 if [[ ! -f "$build/build.ninja" ]]; then

@@ -10,6 +10,8 @@
 //
 //   b1.58 (dequantized):  Div(Clip(Round(Mul(x, S)), lo, hi), S)
 //   W1 (unrounded):       Clip(Div(Mul(x, Q), g) | Mul(x, S), -Q+e, Q-e)
+//     (quantized here with rounding: values move by at most half a step,
+//     docs/bitlinear.md)
 //
 // Every constant is checked: Q > 0, eps >= 0, lo/hi integers inside int8 for
 // the rounded form, and |lo|, |hi| within 1e-4 of Q for the unrounded one;
@@ -20,6 +22,7 @@
 
 #include "Onnx/OnnxDialect.h"
 #include "mlir/IR/Matchers.h"
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -273,11 +276,18 @@ FailureOr<ActivationQuantization> matchUnrounded(ClipOp clip,
   result.granularity = absmax->granularity;
   result.eps = absmax->eps;
   result.reciprocal = reciprocal;
-  // Our own grid: symmetric int8, so that q * range / 127 approximates the
-  // unrounded x * Q / absmax within half a step.
-  result.qmax = 127.0f;
-  result.clipMin = -127;
-  result.clipMax = 127;
+  // The graph's own grid where int8 holds it (Q = 128 as in the paper: q in
+  // [-128, 127], so only the largest element moves by more than half a
+  // step), else a symmetric 127 grid; the MatMul input is q * Q / qmax.
+  if (*q <= 128.0) {
+    result.qmax = static_cast<float>(*q);
+    result.clipMax = std::min<int64_t>(127, static_cast<int64_t>(*q));
+    result.clipMin = -std::min<int64_t>(128, static_cast<int64_t>(*q));
+  } else {
+    result.qmax = 127.0f;
+    result.clipMin = -127;
+    result.clipMax = 127;
+  }
   result.dequantized = false;
   result.range = static_cast<float>(*q);
   return result;

@@ -47,8 +47,8 @@ struct ActivationQuantization {
   bool reciprocal = false;
   /// True when the MatMul sees the dequantized value q / scale (b1.58
   /// spelling). False when it sees x * range / absmax clipped to
-  /// [-range, range] without rounding (W1 spelling): the compiler then picks
-  /// its own int8 grid and the MatMul input is q * range / qmax.
+  /// [-range, range] without rounding (W1 spelling): the compiler rounds
+  /// onto an int8 grid and the MatMul input is q * range / qmax.
   bool dequantized = true;
   float range = 0.0f;
 };

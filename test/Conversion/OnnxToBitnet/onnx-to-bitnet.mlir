@@ -40,12 +40,12 @@ func.func @b158_gemm(%x: tensor<3x4xf32>) -> tensor<3x2xf32> {
 
 // BitNet W1: per-tensor absmax, x * 128 / gamma clipped to +-(128 - eps)
 // without rounding, binarized weights in MatMul's [K, N] layout. The MatMul
-// input ~ q * 128 / 127, so the rescale is a constant.
+// input is q on the graph's own 128 grid, so the rescale is a constant.
 // CHECK-LABEL: func @w1_matmul
 // CHECK-DAG: %[[T:.*]] = arith.constant dense<{{\[\[}}1, -1, 1], [-1, -1, 1]]> : tensor<2x3xi8>
 // CHECK-DAG: %[[ONE:.*]] = arith.constant dense<1.000000e+00> : tensor<1x1xf32>
-// CHECK-DAG: %[[WS:.*]] = arith.constant dense<1.00787401> : tensor<1xf32>
-// CHECK: %[[Q:.*]], %{{.*}} = bitnet.quantize_activations %arg0 per_tensor {clip_max = 127 : i64, clip_min = -127 : i64, eps = 9.99999974E-6 : f32, qmax = 1.270000e+02 : f32} : tensor<4x3xf32> -> tensor<4x3xi8>, tensor<1x1xf32>
+// CHECK-DAG: %[[WS:.*]] = arith.constant dense<1.000000e+00> : tensor<1xf32>
+// CHECK: %[[Q:.*]], %{{.*}} = bitnet.quantize_activations %arg0 per_tensor {clip_max = 127 : i64, clip_min = -128 : i64, eps = 9.99999974E-6 : f32, qmax = 1.280000e+02 : f32} : tensor<4x3xf32> -> tensor<4x3xi8>, tensor<1x1xf32>
 // CHECK: %[[ACC:.*]] = bitnet.ternary_matmul %[[Q]], %[[T]]
 // CHECK: bitnet.rescale %[[ACC]], %[[ONE]], %[[WS]] : tensor<4x2xi32>, tensor<1x1xf32>, tensor<1xf32> -> tensor<4x2xf32>
 func.func @w1_matmul(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
