@@ -25,18 +25,21 @@ LogicalResult PackedConstantOp::verify() {
   int64_t usedBitsInLastByte = (type.getCols() * bits) % 8;
   uint8_t paddingMask =
       usedBitsInLastByte == 0 ? 0 : uint8_t(0xFF << usedBitsInLastByte);
+  bool ternary = type.getEncoding() == PackedEncoding::Ternary2;
   int64_t rowBytes = type.getRowBytes();
-  int64_t index = 0;
-  for (APInt byteValue : getData().getValues<APInt>()) {
-    uint8_t byte = static_cast<uint8_t>(byteValue.getZExtValue());
-    if (index % rowBytes == rowBytes - 1 && (byte & paddingMask))
+  // i8 elements are stored one byte each; a splat stores one byte for all.
+  DenseIntElementsAttr data = getData();
+  ArrayRef<char> raw = data.getRawData();
+  int64_t count = data.isSplat() ? 1 : static_cast<int64_t>(raw.size());
+  for (int64_t index = 0; index < count; ++index) {
+    auto byte = static_cast<uint8_t>(raw[index]);
+    bool lastOfRow = data.isSplat() || index % rowBytes == rowBytes - 1;
+    if (lastOfRow && (byte & paddingMask))
       return emitOpError("padding bits of row ")
              << index / rowBytes << " are not zero";
-    if (type.getEncoding() == PackedEncoding::Ternary2)
-      for (unsigned shift = 0; shift < 8; shift += 2)
-        if (((byte >> shift) & 3) == 3)
-          return emitOpError("invalid ternary code 0b11 in byte ") << index;
-    ++index;
+    // A byte holds an invalid code 0b11 iff some pair has both bits set.
+    if (ternary && (byte & (byte >> 1) & 0x55))
+      return emitOpError("invalid ternary code 0b11 in byte ") << index;
   }
   return success();
 }
@@ -109,9 +112,10 @@ LogicalResult TernaryMatmulOp::verify() {
   if (!weightsType.hasRank() || weightsType.getRank() != 2)
     return emitOpError("weights must be rank 2 [N, K]");
   DenseIntElementsAttr values;
-  if (matchPattern(getWeights(), m_Constant(&values)))
-    for (APInt value : values.getValues<APInt>()) {
-      int64_t w = value.getSExtValue();
+  if (matchPattern(getWeights(), m_Constant(&values)) &&
+      values.getElementType().isInteger(8))
+    for (char byte : values.getRawData()) { // one byte per i8 element
+      int64_t w = static_cast<int8_t>(byte);
       if (w < -1 || w > 1)
         return emitOpError("weights must be in {-1, 0, 1}, found ") << w;
     }
@@ -159,6 +163,13 @@ LogicalResult RescaleOp::verify() {
       scaleType.getShape().back() != 1)
     return emitOpError("act_scale must have the accumulator's rank and a "
                        "last dimension of 1");
+  for (int64_t dim = 0, rank = accType.getRank(); dim + 1 < rank; ++dim) {
+    int64_t a = accType.getDimSize(dim), s = scaleType.getDimSize(dim);
+    if (s != 1 && !ShapedType::isDynamic(s) && !ShapedType::isDynamic(a) &&
+        s != a)
+      return emitOpError("act_scale dimension ")
+             << dim << " must be 1 or " << a << ", got " << s;
+  }
   return success();
 }
 

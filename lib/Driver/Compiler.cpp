@@ -3,41 +3,235 @@
 
 #include "bitnet-mlir/Importer/Importer.h"
 #include "bitnet-mlir/Pipelines/Pipelines.h"
+#include "bitnet-mlir/Target/CPU.h"
+#include "bitnet-mlir/Target/Header.h"
+#include "bitnet-mlir/Target/ModelSignature.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
 
 using namespace mlir;
+using namespace mlir::bitnet;
+
+namespace {
+/// Everything that fails before the model is read: options and files.
+struct Plan {
+  /// Null: MLIR text.
+  std::optional<NativeOutputKind> nativeKind;
+  std::string modelName;
+  std::unique_ptr<llvm::TargetMachine> targetMachine;
+  std::unique_ptr<llvm::ToolOutputFile> mlirOutput, header;
+};
+} // namespace
+
+static StringRef getStageName(EmitStage stage) {
+  switch (stage) {
+  case EmitStage::Onnx:
+    return "onnx";
+  case EmitStage::Bitnet:
+    return "bitnet";
+  case EmitStage::LLVM:
+    return "llvm";
+  }
+  llvm_unreachable("unknown stage");
+}
+
+static std::unique_ptr<llvm::ToolOutputFile> openOutput(StringRef path,
+                                                        Location loc) {
+  std::string message;
+  std::unique_ptr<llvm::ToolOutputFile> file = openOutputFile(path, &message);
+  if (!file)
+    emitError(loc) << message;
+  return file;
+}
+
+static FailureOr<Plan> makePlan(MLIRContext &context,
+                                const CompileOptions &options) {
+  Location loc = UnknownLoc::get(&context);
+  Plan plan;
+  StringRef output = options.outputPath;
+  StringRef extension = llvm::sys::path::extension(output);
+  if (output != "-" && extension != ".mlir") {
+    plan.nativeKind = getNativeOutputKind(output);
+    if (!plan.nativeKind)
+      return emitError(loc)
+             << "unknown output extension '" << extension << "' of '" << output
+             << "' (expected .mlir, .ll, .bc, .s, .o or .so)";
+  }
+  if (options.optLevel > 3)
+    return emitError(loc) << "invalid optimization level -O" << options.optLevel
+                          << " (expected -O0 to -O3)";
+  if (!llvm::is_contained({"auto", "binary1", "ternary2"}, options.encoding))
+    return emitError(loc) << "invalid --encoding='" << options.encoding
+                          << "' (expected auto, binary1 or ternary2)";
+
+  plan.modelName = options.modelName;
+  if (plan.modelName.empty())
+    plan.modelName = sanitizeIdentifier(
+        output == "-" ? StringRef() : llvm::sys::path::stem(output));
+  else if (sanitizeIdentifier(plan.modelName) != plan.modelName)
+    return emitError(loc) << "invalid model name '" << plan.modelName
+                          << "' (use letters, digits and '_')";
+
+  if (plan.nativeKind) {
+    CPUTargetOptions targetOptions{options.targetTriple, options.targetCpu,
+                                   options.optLevel, options.linker};
+    auto machine = createCPUTargetMachine(targetOptions, loc);
+    if (failed(machine))
+      return failure();
+    plan.targetMachine = std::move(*machine);
+    // Fail now rather than after compiling; emitCPUModel writes the file.
+    if (!openOutput(output, loc))
+      return failure();
+  } else if (!(plan.mlirOutput = openOutput(output, loc))) {
+    return failure();
+  }
+  if (!options.headerPath.empty() &&
+      !(plan.header = openOutput(options.headerPath, loc)))
+    return failure();
+  return plan;
+}
+
+static OwningOpRef<ModuleOp> loadInput(MLIRContext &context, StringRef path) {
+  Location loc = UnknownLoc::get(&context);
+  StringRef extension = llvm::sys::path::extension(path);
+  if (extension == ".onnx" || extension == ".onnxtext") {
+    if (std::error_code ec =
+            llvm::sys::fs::access(path, llvm::sys::fs::AccessMode::Exist)) {
+      emitError(loc) << "cannot open input file '" << path
+                     << "': " << ec.message();
+      return {};
+    }
+    return importOnnxFile(context, path);
+  }
+  if (path != "-" && extension != ".mlir") {
+    emitError(loc) << "unknown input extension '" << extension << "' of '"
+                   << path << "' (expected .onnx, .onnxtext or .mlir)";
+    return {};
+  }
+  std::string message;
+  std::unique_ptr<llvm::MemoryBuffer> buffer = openInputFile(path, &message);
+  if (!buffer) {
+    emitError(loc) << message;
+    return {};
+  }
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  return parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+}
+
+/// Where a parsed or imported module stands: LLVM once main_graph is an
+/// llvm.func, bitnet once any bitnet op appears, onnx otherwise.
+static FailureOr<EmitStage> getInputStage(ModuleOp module) {
+  if (module.lookupSymbol<func::FuncOp>(kEntryFunctionName)) {
+    bool hasBitnetOps =
+        module
+            ->walk([](Operation *op) {
+              return op->getName().getDialectNamespace() == "bitnet"
+                         ? WalkResult::interrupt()
+                         : WalkResult::advance();
+            })
+            .wasInterrupted();
+    return hasBitnetOps ? EmitStage::Bitnet : EmitStage::Onnx;
+  }
+  if (module.lookupSymbol<LLVM::LLVMFuncOp>(kEntryFunctionName))
+    return EmitStage::LLVM;
+  return emitError(module.getLoc())
+         << "the module has no function @" << kEntryFunctionName;
+}
+
+/// The signature of the model: from main_graph at the tensor level, or from
+/// the attribute an earlier `--emit=llvm` left.
+static FailureOr<ModelSignature> readSignature(ModuleOp module,
+                                               EmitStage stage) {
+  if (stage != EmitStage::LLVM)
+    return getModelSignature(
+        module.lookupSymbol<func::FuncOp>(kEntryFunctionName));
+  if (Attribute attr = module->getAttr(kSignatureAttrName))
+    return parseSignatureAttr(module, attr);
+  return emitError(module.getLoc())
+         << "input at the LLVM stage has no '" << kSignatureAttrName
+         << "' attribute: compile it from the onnx or bitnet stage";
+}
 
 LogicalResult bitnet::compileModel(MLIRContext &context,
                                    const CompileOptions &options) {
-  OwningOpRef<ModuleOp> module = importOnnxFile(context, options.inputPath);
-  if (!module)
+  DefaultTimingManager timingManager;
+  applyDefaultTimingManagerCLOptions(timingManager);
+  TimingScope timing = timingManager.getRootScope();
+
+  FailureOr<Plan> plan = makePlan(context, options);
+  if (failed(plan))
     return failure();
 
-  PassManager pm(&context);
-  if (failed(applyPassManagerCLOptions(pm)))
+  TimingScope importTiming = timing.nest("Import");
+  OwningOpRef<ModuleOp> module = loadInput(context, options.inputPath);
+  if (!module)
     return failure();
-  if (options.emitStage != EmitStage::Onnx) {
+  importTiming.stop();
+  FailureOr<EmitStage> inputStage = getInputStage(*module);
+  if (failed(inputStage))
+    return failure();
+  EmitStage target = plan->nativeKind ? EmitStage::LLVM : options.emitStage;
+  if (*inputStage > target)
+    return emitError(module->getLoc())
+           << "cannot emit the " << getStageName(target)
+           << " stage from input at the " << getStageName(*inputStage)
+           << " stage";
+  FailureOr<ModelSignature> signature = ModelSignature();
+  bool needSignature =
+      plan->nativeKind || plan->header ||
+      (target == EmitStage::LLVM && *inputStage != EmitStage::LLVM);
+  if (needSignature && failed(signature = readSignature(*module, *inputStage)))
+    return failure();
+
+  PassManager pm(&context, ModuleOp::getOperationName());
+  (void)applyPassManagerCLOptions(pm); // fails only when not registered
+  TimingScope pipelineTiming = timing.nest("Pipeline");
+  pm.enableTiming(pipelineTiming);
+  if (*inputStage == EmitStage::Onnx && target != EmitStage::Onnx) {
     RaisePipelineOptions raiseOptions;
     raiseOptions.strict = options.strict;
     raiseOptions.encoding = options.encoding;
     buildRaisePipeline(pm, raiseOptions);
   }
-  if (options.emitStage == EmitStage::LLVM)
+  if (*inputStage != EmitStage::LLVM && target == EmitStage::LLVM)
     buildLowerToLLVMPipeline(pm);
   if (failed(pm.run(*module)))
     return failure();
+  pipelineTiming.stop();
 
-  std::string errorMessage;
-  std::unique_ptr<llvm::ToolOutputFile> output =
-      openOutputFile(options.outputPath, &errorMessage);
-  if (!output) {
-    emitError(UnknownLoc::get(&context)) << errorMessage;
-    return failure();
+  if (plan->nativeKind) {
+    (*module)->removeAttr(kSignatureAttrName);
+    CPUTargetOptions targetOptions{options.targetTriple, options.targetCpu,
+                                   options.optLevel, options.linker};
+    if (failed(emitCPUModel(*module, *signature, plan->modelName,
+                            *plan->targetMachine, targetOptions,
+                            *plan->nativeKind, options.outputPath, timing)))
+      return failure();
+  } else {
+    if (target == EmitStage::LLVM && *inputStage != EmitStage::LLVM)
+      (*module)->setAttr(kSignatureAttrName,
+                         getSignatureAttr(&context, *signature));
+    TimingScope outputTiming = timing.nest("Output");
+    module->print(plan->mlirOutput->os());
+    plan->mlirOutput->keep();
   }
-  module->print(output->os());
-  output->keep();
+  if (plan->header) {
+    emitModelHeader(*signature, plan->modelName,
+                    llvm::sys::path::filename(options.inputPath),
+                    plan->header->os());
+    plan->header->keep();
+  }
   return success();
 }

@@ -1,6 +1,8 @@
 //===- Pipelines.cpp - named pass pipelines -------------------------------===//
 #include "bitnet-mlir/Pipelines/Pipelines.h"
 
+#include "PipelinePasses.h"
+
 #include "bitnet-mlir/Conversion/Passes.h"
 #include "bitnet-mlir/Importer/Importer.h"
 #include "bitnet-mlir/Transforms/Passes.h"
@@ -38,36 +40,54 @@ void bitnet::buildRaisePipeline(OpPassManager &pm,
 }
 
 void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
+  // 1. Everything to loops and linalg on tensors.
   OpPassManager &tensorPm = pm.nest<func::FuncOp>();
   tensorPm.addPass(createConvertBitnetToSCFPass());
   tensorPm.addPass(createConvertOnnxToLinalgPass());
   tensorPm.addPass(createCanonicalizerPass());
   tensorPm.addPass(createCSEPass());
 
+  // 2. Buffers: identity layouts at function boundaries, every result an
+  // out-parameter the caller allocates (docs/abi.md). A returned allocation
+  // becomes the out-parameter itself; a returned argument, constant or view
+  // is copied into it.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
   bufferizeOptions.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
-  // Outputs become caller-allocated out-parameters (docs/abi.md).
+  // Drops the memref iter_args of the in-place loops.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createBitnetUniqueResultBuffersPass());
   bufferization::BufferResultsToOutParamsPassOptions outParamsOptions;
   outParamsOptions.hoistStaticAllocs = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParamsOptions));
+  outParamsOptions.hoistDynamicAllocs = true;
+  outParamsOptions.modifyPublicFunctions = true;
+  pm.addPass(
+      bufferization::createBufferResultsToOutParamsPass(outParamsOptions));
   bufferization::BufferDeallocationPipelineOptions deallocOptions;
   bufferization::buildBufferDeallocationPipeline(pm, deallocOptions);
 
+  // 3. Loops.
   OpPassManager &loopsPm = pm.nest<func::FuncOp>();
+  loopsPm.addPass(createBitnetLowerStridedCopiesPass());
   loopsPm.addPass(createConvertLinalgToLoopsPass());
   loopsPm.addPass(createLowerAffinePass());
   loopsPm.addPass(createCanonicalizerPass());
+  loopsPm.addPass(createCSEPass());
 
+  // 4. LLVM. The runtime calls _mlir_ciface_main_graph.
+  pm.addPass(createBitnetEmitCInterfacePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Math ops with an LLVM intrinsic first (math.roundeven ->
+  // llvm.intr.roundeven), libm calls for the rest.
+  pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
@@ -77,6 +97,7 @@ void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
 }
 
 void bitnet::registerPipelines() {
+  registerBitnetPipelinePasses();
   PassPipelineRegistration<RaisePipelineOptions>(
       "bitnet-raise",
       "fold constants, raise BitLinear layers to bitnet ops, pack weights",

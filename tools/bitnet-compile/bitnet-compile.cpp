@@ -1,48 +1,147 @@
 //===- bitnet-compile.cpp - ONNX model -> native code ---------------------===//
+//
+// A thin main around compileModel (lib/Driver); docs/compile.md is the
+// manual. Errors that are not about the model's IR print as
+// "bitnet-compile: error: ..."; every error exits 1.
+//
+//===----------------------------------------------------------------------===//
 #include "bitnet-mlir/Driver/Compiler.h"
 #include "bitnet-mlir/Registration/Registration.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/TargetParser/Host.h"
 
 using namespace llvm;
+using mlir::bitnet::EmitStage;
 
-static cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
-                                      cl::Required);
-static cl::opt<std::string> outputPath("o", cl::desc("output file"),
-                                       cl::value_desc("file"), cl::init("-"));
-static cl::opt<mlir::bitnet::EmitStage> emitStage(
-    "emit", cl::desc("stage of .mlir output"),
-    cl::values(clEnumValN(mlir::bitnet::EmitStage::Onnx, "onnx",
-                          "imported onnx dialect"),
-               clEnumValN(mlir::bitnet::EmitStage::Bitnet, "bitnet",
+static cl::OptionCategory category("bitnet-compile options");
+static cl::OptionCategory mlirCategory("MLIR options");
+
+static cl::opt<std::string> inputPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.onnx|.onnxtext|.mlir>"),
+                                      cl::cat(category));
+static cl::opt<std::string> outputPath(
+    "o", cl::init("-"), cl::value_desc("file"), cl::cat(category),
+    cl::desc("output; the extension picks it: .mlir (stage: --emit), .ll, "
+             ".bc, .s, .o, .so; '-' writes MLIR to stdout"));
+static cl::opt<EmitStage> emitStage(
+    "emit", cl::desc("stage of .mlir output"), cl::init(EmitStage::LLVM),
+    cl::cat(category),
+    cl::values(clEnumValN(EmitStage::Onnx, "onnx", "imported onnx dialect"),
+               clEnumValN(EmitStage::Bitnet, "bitnet",
                           "after BitLinear raising and weight packing"),
-               clEnumValN(mlir::bitnet::EmitStage::LLVM, "llvm",
-                          "LLVM dialect")),
-    cl::init(mlir::bitnet::EmitStage::LLVM));
+               clEnumValN(EmitStage::LLVM, "llvm", "LLVM dialect (default)")));
+static cl::opt<std::string>
+    targetTriple("target", cl::value_desc("triple"), cl::cat(category),
+                 cl::desc("target triple (default: the host)"));
+static cl::opt<std::string> targetCpu(
+    "mcpu", cl::value_desc("cpu"), cl::cat(category),
+    cl::desc("target CPU (default: the host's for the host, generic for "
+             "other targets)"));
+static cl::opt<std::string>
+    optLevel("O", cl::Prefix, cl::init("2"), cl::value_desc("level"),
+             cl::cat(category),
+             cl::desc("optimization level: -O0, -O1, -O2 (default), -O3"));
+static cl::opt<std::string> headerPath(
+    "header", cl::value_desc("file"), cl::cat(category),
+    cl::desc("also write a C header declaring the model (docs/compile.md)"));
+static cl::opt<std::string> modelName(
+    "name", cl::value_desc("name"), cl::cat(category),
+    cl::desc("model name in the symbols bitnet_<name>_model and "
+             "bitnet_<name>_invoke (default: the output file's stem)"));
+static cl::opt<bool> strict(
+    "bitnet-strict", cl::cat(category),
+    cl::desc("a MatMul with constant weights that is not raised to bitnet "
+             "is an error"));
+static cl::opt<std::string>
+    encoding("encoding", cl::init("auto"), cl::cat(category),
+             cl::desc("packed weight encoding: auto, binary1 or ternary2"));
+static cl::opt<std::string> linker(
+    "linker", cl::value_desc("path"), cl::cat(category),
+    cl::desc("C compiler driver that links .so outputs (default: cc, "
+             "clang-22, clang or gcc; <triple>-gcc when cross-compiling)"));
+
+static void printVersion(raw_ostream &os) {
+  os << "bitnet-compile " << BITNET_MLIR_VERSION << "\n"
+     << "  LLVM/MLIR " << LLVM_VERSION_STRING << "\n"
+     << "  default target: " << sys::getProcessTriple()
+     << ", host CPU: " << sys::getHostCPUName() << "\n";
+}
+
+/// --help lists ours and MLIR's (--mlir-*) options, not every LLVM option
+/// the shared libLLVM registers (those stay usable, under --help-hidden).
+static void organizeHelp() {
+  for (auto &entry : cl::getRegisteredOptions()) {
+    cl::Option *option = entry.second;
+    if (entry.first.starts_with("mlir-") &&
+        option->getOptionHiddenFlag() == cl::NotHidden)
+      option->addCategory(mlirCategory);
+  }
+  cl::HideUnrelatedOptions({&category, &mlirCategory});
+}
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
   mlir::registerPassManagerCLOptions();
-  cl::AddExtraVersionPrinter([](raw_ostream &os) {
-    os << "bitnet-compile " << BITNET_MLIR_VERSION << "\n";
-  });
-  cl::ParseCommandLineOptions(argc, argv, "bitnet-mlir model compiler\n");
+  mlir::registerDefaultTimingManagerCLOptions();
+  organizeHelp();
+  cl::SetVersionPrinter(printVersion);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "bitnet-mlir model compiler: ONNX BitNet models "
+                              "to MLIR, LLVM IR, objects and shared "
+                              "libraries\n");
 
   mlir::DialectRegistry registry;
   mlir::bitnet::registerAllDialects(registry);
   mlir::MLIRContext context(registry);
   context.loadAllAvailableDialects();
   SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  mlir::SourceMgrDiagnosticHandler sourceDiagnostics(sourceMgr, &context);
+  // Diagnostics without a location are about the command line or files.
+  mlir::ScopedDiagnosticHandler toolDiagnostics(
+      &context, [](mlir::Diagnostic &diag) -> mlir::LogicalResult {
+        if (!isa<mlir::UnknownLoc>(diag.getLocation()))
+          return mlir::failure();
+        raw_ostream &os =
+            diag.getSeverity() == mlir::DiagnosticSeverity::Error
+                ? WithColor::error(errs(), "bitnet-compile")
+            : diag.getSeverity() == mlir::DiagnosticSeverity::Warning
+                ? WithColor::warning(errs(), "bitnet-compile")
+                : WithColor::note(errs(), "bitnet-compile");
+        os << diag << "\n";
+        for (const mlir::Diagnostic &note : diag.getNotes())
+          WithColor::note(errs(), "bitnet-compile") << note << "\n";
+        return mlir::success();
+      });
 
   mlir::bitnet::CompileOptions options;
   options.inputPath = inputPath;
   options.outputPath = outputPath;
   options.emitStage = emitStage;
+  options.targetTriple = targetTriple;
+  options.targetCpu = targetCpu;
+  if (optLevel.size() != 1 || optLevel[0] < '0' || optLevel[0] > '3') {
+    WithColor::error(errs(), "bitnet-compile")
+        << "invalid optimization level '-O" << optLevel
+        << "' (expected -O0 to -O3)\n";
+    return 1;
+  }
+  options.optLevel = optLevel[0] - '0';
+  options.headerPath = headerPath;
+  options.modelName = modelName;
+  options.strict = strict;
+  options.encoding = encoding;
+  options.linker = linker;
   return mlir::succeeded(mlir::bitnet::compileModel(context, options)) ? 0 : 1;
 }

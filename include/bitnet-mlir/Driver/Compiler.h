@@ -1,4 +1,10 @@
 //===- Compiler.h - the bitnet-compile driver as a library ------*- C++ -*-===//
+//
+// ONNX model (or .mlir at the onnx, bitnet or LLVM stage) -> MLIR text, LLVM
+// IR, assembly, an object or a shared library, plus an optional C header.
+// docs/compile.md describes the tool built on it.
+//
+//===----------------------------------------------------------------------===//
 #ifndef BITNET_MLIR_DRIVER_COMPILER_H
 #define BITNET_MLIR_DRIVER_COMPILER_H
 
@@ -8,29 +14,40 @@
 
 namespace mlir::bitnet {
 
-/// How far the pipeline runs when the output is MLIR text.
+/// Pipeline stages: how far compilation runs for .mlir output (--emit), and
+/// where a .mlir input stands.
 enum class EmitStage { Onnx, Bitnet, LLVM };
 
 struct CompileOptions {
+  /// .onnx/.onnxtext (importer), .mlir or "-" (MLIR text).
   std::string inputPath;
-  /// "-" writes to stdout (MLIR stages only).
+  /// Its extension picks the output: .mlir, .ll, .bc, .s, .o or .so; "-"
+  /// writes MLIR text to stdout.
   std::string outputPath = "-";
-  /// Stage for .mlir output; ignored for native outputs.
+  /// Stage for .mlir output; native outputs always compile to the end.
   EmitStage emitStage = EmitStage::LLVM;
   /// Empty: the host.
   std::string targetTriple;
+  /// Empty: the host CPU for the host, "generic" when cross-compiling.
   std::string targetCpu;
+  /// 0 to 3.
   unsigned optLevel = 2;
   /// Empty: no header.
   std::string headerPath;
   /// Empty: derived from the output file name.
   std::string modelName;
   bool strict = false;
+  /// auto, binary1 or ternary2.
   std::string encoding = "auto";
+  /// C compiler driver that links .so outputs; empty: searched on PATH.
+  std::string linker;
 };
 
-/// Imports, compiles and writes what the options ask for; diagnostics go
-/// through the context's handler.
+/// Imports, compiles and writes what the options ask for. Applies MLIR's
+/// pass-manager and timing command-line options when registered. Every
+/// error is a diagnostic through the context's handler: at the input's
+/// locations for problems of the model, at UnknownLoc for the rest (options,
+/// files, targets, the linker).
 LogicalResult compileModel(MLIRContext &context, const CompileOptions &options);
 
 } // namespace mlir::bitnet

@@ -1,0 +1,84 @@
+//===- CPU.h - LLVM-dialect module -> native code for a CPU -----*- C++ -*-===//
+//
+// Translates the output of buildLowerToLLVMPipeline to LLVM IR, adds the
+// entry points of docs/abi.md (bitnet_<name>_invoke, bitnet_<name>_model and,
+// for shared libraries, bitnet_model_query), internalizes everything else,
+// optimizes, and writes .ll, .bc, .s, .o or a linked .so.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BITNET_MLIR_TARGET_CPU_H
+#define BITNET_MLIR_TARGET_CPU_H
+
+#include "bitnet-mlir/Target/ModelSignature.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
+#include "llvm/ADT/StringRef.h"
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace llvm {
+class Module;
+class TargetMachine;
+} // namespace llvm
+
+namespace mlir::bitnet {
+
+/// Name of the C-interface wrapper of the entry function that
+/// buildLowerToLLVMPipeline produces (llvm.emit_c_interface).
+inline constexpr llvm::StringLiteral kEntryCInterfaceName =
+    "_mlir_ciface_main_graph";
+
+enum class NativeOutputKind {
+  LLVMIR,
+  Bitcode,
+  Assembly,
+  Object,
+  SharedLibrary
+};
+
+/// The kind an output file extension selects (.ll .bc .s .o .so).
+std::optional<NativeOutputKind> getNativeOutputKind(llvm::StringRef path);
+
+struct CPUTargetOptions {
+  /// Target triple; empty: the host.
+  std::string triple;
+  /// Empty: the host CPU (with its features) for the host triple, "generic"
+  /// otherwise. "host" asks for the host CPU explicitly.
+  std::string cpu;
+  /// 0..3, for the LLVM optimization pipeline and the code generator.
+  unsigned optLevel = 2;
+  /// C compiler driver that links .so outputs; empty: searched on PATH
+  /// (`cc`, `clang-22`, `clang`, `gcc`; `<triple>-gcc` when cross-compiling).
+  std::string linker;
+};
+
+/// Creates the target machine the options describe (position-independent
+/// code). Emits an error at `loc` for an unknown triple or CPU.
+FailureOr<std::unique_ptr<llvm::TargetMachine>>
+createCPUTargetMachine(const CPUTargetOptions &options, Location loc);
+
+/// Compiles `module` (LLVM dialect, defining kEntryCInterfaceName) for the
+/// model `modelName` to `outputPath`. `signature` describes the entry
+/// function's arguments. Writes nothing but `outputPath` (and a temporary
+/// object for .so). Errors are emitted as diagnostics.
+LogicalResult emitCPUModel(ModuleOp module, const ModelSignature &signature,
+                           llvm::StringRef modelName,
+                           llvm::TargetMachine &targetMachine,
+                           const CPUTargetOptions &options,
+                           NativeOutputKind kind, llvm::StringRef outputPath,
+                           TimingScope &timing);
+
+/// Adds the docs/abi.md entry points for `modelName` to `llvmModule` (which
+/// defines kEntryCInterfaceName) and gives every other definition internal
+/// linkage, so that several models link into one program.
+/// `exportQuery` adds bitnet_model_query (shared libraries). Emits an error at
+/// `loc` when the entry function does not match the signature.
+LogicalResult addEntryPoints(llvm::Module &llvmModule,
+                             const ModelSignature &signature,
+                             llvm::StringRef modelName, bool exportQuery,
+                             Location loc);
+
+} // namespace mlir::bitnet
+
+#endif // BITNET_MLIR_TARGET_CPU_H

@@ -1,0 +1,132 @@
+//===- OnnxChecks.cpp - libonnx's checker and shape inference -------------===//
+//
+// Both throw on a bad model (checker::ValidationError, InferenceError, and
+// whatever else libonnx or the standard library throw). Every call into them
+// is wrapped here; their messages become importer diagnostics, at the node
+// they name when they name one.
+//
+//===----------------------------------------------------------------------===//
+#include "ImporterImpl.h"
+
+#include "onnx/checker.h"
+#include "onnx/shape_inference/implementation.h"
+
+using namespace mlir;
+using namespace mlir::bitnet;
+using namespace mlir::bitnet::importer;
+
+static const onnx::NodeProto *findNode(const onnx::GraphProto &graph,
+                                       StringRef name) {
+  for (const onnx::NodeProto &node : graph.node())
+    if (node.name() == name)
+      return &node;
+  return nullptr;
+}
+
+/// Drops libonnx's "[ShapeInferenceError] " style tags.
+static StringRef stripErrorTags(StringRef message) {
+  message = message.trim();
+  while (message.starts_with("[")) {
+    size_t close = message.find("] ");
+    if (close == StringRef::npos)
+      break;
+    message = message.drop_front(close + 2).ltrim();
+  }
+  return message;
+}
+
+/// Emits one message of `what` (a phase name for file-level messages), at
+/// the node it names if it is in the graph.
+static InFlightDiagnostic emitAt(const onnx::NodeProto *node, StringRef what,
+                                 const ModelContext &model) {
+  if (node)
+    return model.emitError(*node);
+  return model.emitError() << what << ": ";
+}
+
+/// The checker's messages read "<what>\n\n==> Context: Bad node spec for
+/// node. Name: <name> OpType: <op>".
+static LogicalResult reportCheckerError(StringRef message,
+                                        const onnx::GraphProto &graph,
+                                        const ModelContext &model) {
+  auto [text, context] = message.split("==> Context:");
+  const onnx::NodeProto *node = nullptr;
+  StringRef nodeMarker = "Bad node spec for node. Name: ";
+  if (size_t at = context.find(nodeMarker); at != StringRef::npos) {
+    StringRef name = context.drop_front(at + nodeMarker.size());
+    name = name.take_front(name.rfind(" OpType: "));
+    node = findNode(graph, name);
+  }
+  InFlightDiagnostic diag = emitAt(node, "invalid model", model);
+  diag << stripErrorTags(text);
+  if (!node && !context.trim().empty())
+    diag << " (" << context.trim() << ")";
+  return failure();
+}
+
+/// Shape inference joins its node errors as lines "(op_type:<op>, node name:
+/// <name>): <what>" after a "Shape inference error(s): " header.
+static LogicalResult reportInferenceError(StringRef message,
+                                          const onnx::GraphProto &graph,
+                                          const ModelContext &model) {
+  StringRef header = "Shape inference error(s): ";
+  if (size_t at = message.find(header); at != StringRef::npos)
+    message = message.drop_front(at + header.size());
+  SmallVector<StringRef> lines;
+  message.split(lines, '\n', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  StringRef nodeMarker = "node name: ";
+  for (StringRef line : lines) {
+    line = stripErrorTags(line);
+    const onnx::NodeProto *node = nullptr;
+    if (line.starts_with("(op_type:")) {
+      size_t nameAt = line.find(nodeMarker);
+      size_t end = line.find("): ");
+      if (nameAt != StringRef::npos && end != StringRef::npos && nameAt < end) {
+        node = findNode(graph, line.slice(nameAt + nodeMarker.size(), end));
+        line = line.drop_front(end + 3);
+      }
+    }
+    emitAt(node, "shape inference", model) << stripErrorTags(line);
+  }
+  if (lines.empty())
+    model.emitError() << "shape inference failed";
+  return failure();
+}
+
+LogicalResult importer::runOnnxChecker(const onnx::ModelProto &proto,
+                                       const SchemaRegistry &schemas,
+                                       const ModelContext &model) {
+  try {
+    onnx::checker::CheckerContext context;
+    context.set_ir_version(static_cast<int>(proto.ir_version()));
+    std::unordered_map<std::string, int> opsets;
+    for (const onnx::OperatorSetIdProto &import : proto.opset_import())
+      opsets[import.domain()] = static_cast<int>(import.version());
+    context.set_opset_imports(std::move(opsets));
+    context.set_schema_registry(&schemas);
+    onnx::checker::LexicalScopeContext scope;
+    onnx::checker::check_graph(proto.graph(), context, scope);
+  } catch (const std::exception &error) {
+    return reportCheckerError(error.what(), proto.graph(), model);
+  } catch (...) {
+    return model.emitError() << "invalid model: the ONNX checker failed";
+  }
+  return success();
+}
+
+LogicalResult importer::runShapeInference(onnx::ModelProto &proto,
+                                          const SchemaRegistry &schemas,
+                                          const ModelContext &model) {
+  try {
+    onnx::ShapeInferenceOptions options(/*check_type_val=*/true,
+                                        /*strict_mode_val=*/1,
+                                        /*data_prop_val=*/true);
+    std::unordered_map<std::string, onnx::TensorShapeProto> shapeData;
+    onnx::shape_inference::InferShapes(proto, &schemas, options, &shapeData);
+  } catch (const std::exception &error) {
+    return reportInferenceError(error.what(), proto.graph(), model);
+  } catch (...) {
+    return model.emitError() << "shape inference failed";
+  }
+  return success();
+}

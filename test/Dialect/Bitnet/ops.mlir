@@ -1,0 +1,69 @@
+// RUN: bitnet-opt %s | bitnet-opt | FileCheck %s
+// RUN: bitnet-opt %s --mlir-print-op-generic | bitnet-opt | FileCheck %s
+
+// CHECK-LABEL: func @packed_types
+// CHECK-SAME: !bitnet.packed<encoding = binary1, layout = row_major, rows = 2, cols = 9, group_size = 0>
+// CHECK-SAME: !bitnet.packed<encoding = ternary2, layout = row_major, rows = 4, cols = 64, group_size = 16>
+func.func @packed_types(
+    %a: !bitnet.packed<encoding = binary1, layout = row_major, rows = 2, cols = 9, group_size = 0>,
+    %b: !bitnet.packed<encoding = ternary2, layout = row_major, rows = 4, cols = 64, group_size = 16>) {
+  return
+}
+
+// CHECK-LABEL: func @packed_constant
+// CHECK: bitnet.packed_constant dense<{{\[\[}}-110, 1]]> : tensor<1x2xi8> -> {{(!bitnet.packed)?}}<encoding = ternary2, layout = row_major, rows = 1, cols = 5, group_size = 0>
+// CHECK: bitnet.packed_constant dense<{{\[\[}}-1, 1], [0, 0]]> : tensor<2x2xi8> -> {{(!bitnet.packed)?}}<encoding = binary1, layout = row_major, rows = 2, cols = 9, group_size = 0>
+func.func @packed_constant() {
+  %0 = bitnet.packed_constant dense<[[-110, 1]]> : tensor<1x2xi8>
+      -> !bitnet.packed<encoding = ternary2, layout = row_major, rows = 1, cols = 5, group_size = 0>
+  %1 = bitnet.packed_constant dense<[[-1, 1], [0, 0]]> : tensor<2x2xi8>
+      -> !bitnet.packed<encoding = binary1, layout = row_major, rows = 2, cols = 9, group_size = 0>
+  return
+}
+
+// CHECK-LABEL: func @quantize_activations
+// CHECK: bitnet.quantize_activations %{{.*}} per_token {clip_max = 127 : i64, clip_min = -128 : i64, eps = 9.99999974E-6 : f32, qmax = 1.270000e+02 : f32} : tensor<4x64xf32> -> tensor<4x64xi8>, tensor<4x1xf32>
+// CHECK: bitnet.quantize_activations %{{.*}} per_tensor {{.*}}reciprocal{{.*}} : tensor<2x3x8xf32> -> tensor<2x3x8xi8>, tensor<1x1x1xf32>
+// CHECK: bitnet.quantize_activations %{{.*}} per_token {{.*}} : tensor<?x8xf32> -> tensor<?x8xi8>, tensor<?x1xf32>
+func.func @quantize_activations(%x: tensor<4x64xf32>, %y: tensor<2x3x8xf32>,
+                                %z: tensor<?x8xf32>) {
+  %q, %s = bitnet.quantize_activations %x per_token {qmax = 127.0 : f32,
+      eps = 1.0e-5 : f32, clip_min = -128 : i64, clip_max = 127 : i64}
+      : tensor<4x64xf32> -> tensor<4x64xi8>, tensor<4x1xf32>
+  %q2, %s2 = bitnet.quantize_activations %y per_tensor {qmax = 127.0 : f32,
+      eps = 0.0 : f32, clip_min = -127 : i64, clip_max = 127 : i64, reciprocal}
+      : tensor<2x3x8xf32> -> tensor<2x3x8xi8>, tensor<1x1x1xf32>
+  %q3, %s3 = bitnet.quantize_activations %z per_token {qmax = 127.0 : f32,
+      eps = 1.0e-5 : f32, clip_min = -128 : i64, clip_max = 127 : i64}
+      : tensor<?x8xf32> -> tensor<?x8xi8>, tensor<?x1xf32>
+  return
+}
+
+// CHECK-LABEL: func @matmuls
+// CHECK: bitnet.ternary_matmul %{{.*}}, %{{.*}} : tensor<2x3x4xi8>, tensor<5x4xi8> -> tensor<2x3x5xi32>
+// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} : tensor<4x64xi8>, {{(!bitnet.packed)?}}<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0> -> tensor<4x32xi32>
+// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} : tensor<?x64xi8>, {{(!bitnet.packed)?}}<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0> -> tensor<?x32xi32>
+func.func @matmuls(%a: tensor<2x3x4xi8>, %w: tensor<5x4xi8>, %q: tensor<4x64xi8>,
+    %d: tensor<?x64xi8>,
+    %p: !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>) {
+  %0 = bitnet.ternary_matmul %a, %w : tensor<2x3x4xi8>, tensor<5x4xi8> -> tensor<2x3x5xi32>
+  %1 = bitnet.packed_matmul %q, %p : tensor<4x64xi8>,
+      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>
+      -> tensor<4x32xi32>
+  %2 = bitnet.packed_matmul %d, %p : tensor<?x64xi8>,
+      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>
+      -> tensor<?x32xi32>
+  return
+}
+
+// CHECK-LABEL: func @rescale
+// CHECK: bitnet.rescale %{{.*}}, %{{.*}}, %{{.*}} bias %{{.*}} : tensor<4x32xi32>, tensor<4x1xf32>, tensor<1xf32>, tensor<32xf32> -> tensor<4x32xf32>
+// CHECK: bitnet.rescale %{{.*}}, %{{.*}}, %{{.*}} : tensor<4x32xi32>, tensor<1x1xf32>, tensor<32xf32> -> tensor<4x32xf32>
+func.func @rescale(%acc: tensor<4x32xi32>, %s: tensor<4x1xf32>, %t: tensor<1x1xf32>,
+                   %ws: tensor<1xf32>, %wn: tensor<32xf32>, %b: tensor<32xf32>) {
+  %0 = bitnet.rescale %acc, %s, %ws bias %b : tensor<4x32xi32>, tensor<4x1xf32>,
+      tensor<1xf32>, tensor<32xf32> -> tensor<4x32xf32>
+  %1 = bitnet.rescale %acc, %t, %wn : tensor<4x32xi32>, tensor<1x1xf32>,
+      tensor<32xf32> -> tensor<4x32xf32>
+  return
+}

@@ -1,0 +1,91 @@
+// RUN: bitnet-opt %s -split-input-file --bitnet-lower-to-llvm | FileCheck %s
+// RUN: bitnet-opt %s -split-input-file --bitnet-lower-to-llvm \
+// RUN:   --mlir-print-ir-after=bitnet-emit-c-interface -o /dev/null 2>&1 \
+// RUN: | FileCheck %s --check-prefix=LOOPS
+// RUN: bitnet-opt %s -split-input-file --bitnet-lower-to-llvm | FileCheck %s --check-prefix=CLEAN
+
+// What the driver sees (docs/abi.md): @main_graph takes the expanded memref
+// descriptors of its inputs, then of its outputs, and returns nothing;
+// @_mlir_ciface_main_graph takes one pointer per descriptor.
+
+// CLEAN-NOT: unrealized_conversion_cast
+// CLEAN-NOT: bitnet.
+// CLEAN-NOT: memref.
+// CLEAN-NOT: func.func
+// CLEAN-NOT: _mlir_ciface_helper
+
+// CHECK-LABEL: llvm.func @main_graph(
+// CHECK-SAME: %{{[a-z0-9]+}}: !llvm.ptr, %{{[a-z0-9]+}}: !llvm.ptr, %{{[a-z0-9]+}}: i64, %{{[a-z0-9]+}}: i64, %{{[a-z0-9]+}}: i64, %{{[a-z0-9]+}}: i64, %{{[a-z0-9]+}}: i64,
+// CHECK-SAME: %{{[a-z0-9]+}}: !llvm.ptr, %{{[a-z0-9]+}}: !llvm.ptr, %{{[a-z0-9]+}}: i64, %{{[a-z0-9]+}}: i64, %{{[a-z0-9]+}}: i64, %{{[a-z0-9]+}}: i64, %{{[a-z0-9]+}}: i64)
+// CHECK-SAME: attributes {llvm.emit_c_interface}
+// CHECK: llvm.call @malloc
+// CHECK: llvm.call @free
+// CHECK: llvm.return
+// CHECK-LABEL: llvm.func @_mlir_ciface_main_graph(%{{[a-z0-9]+}}: !llvm.ptr, %{{[a-z0-9]+}}: !llvm.ptr)
+// CHECK: llvm.load %{{.*}} : !llvm.ptr -> !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>
+// CHECK: llvm.call @main_graph(
+
+// The result buffer is the caller's out-parameter: written in place, not
+// allocated and copied.
+// LOOPS-LABEL: func.func @main_graph(
+// LOOPS-SAME: %[[X:[a-zA-Z0-9_]+]]: memref<2x8xf32>, %[[OUT:[a-zA-Z0-9_]+]]: memref<2x2xf32>)
+// LOOPS-SAME: attributes {llvm.emit_c_interface}
+// LOOPS-NOT: memref.copy
+// LOOPS: memref.store %{{.*}}, %[[OUT]]
+// LOOPS-NOT: memref.copy
+// LOOPS: return
+func.func @main_graph(%x: tensor<2x8xf32>) -> tensor<2x2xf32> {
+  %q, %s = bitnet.quantize_activations %x per_token {qmax = 127.0 : f32,
+      eps = 1.0e-5 : f32, clip_min = -128 : i64, clip_max = 127 : i64}
+      : tensor<2x8xf32> -> tensor<2x8xi8>, tensor<2x1xf32>
+  %w = bitnet.packed_constant dense<[[-110, 1], [0, 0]]> : tensor<2x2xi8>
+      -> !bitnet.packed<encoding = ternary2, layout = row_major, rows = 2, cols = 8, group_size = 0>
+  %acc = bitnet.packed_matmul %q, %w : tensor<2x8xi8>,
+      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 2, cols = 8, group_size = 0>
+      -> tensor<2x2xi32>
+  %ws = arith.constant dense<0.5> : tensor<1xf32>
+  %y = bitnet.rescale %acc, %s, %ws : tensor<2x2xi32>, tensor<2x1xf32>, tensor<1xf32> -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}
+
+// -----
+
+// Only the entry function gets a C interface. A returned input and a
+// returned constant are copied into their out-parameters.
+// CHECK-LABEL: llvm.func @helper(
+// CHECK-NOT: llvm.emit_c_interface
+// CHECK: llvm.return
+// LOOPS-LABEL: func.func @helper(
+// LOOPS-SAME: %[[IN:[a-zA-Z0-9_]+]]: memref<3xi32>, %[[OUT0:[a-zA-Z0-9_]+]]: memref<3xi32>, %[[OUT1:[a-zA-Z0-9_]+]]: memref<2xf32>)
+// LOOPS-NOT: llvm.emit_c_interface
+// LOOPS-DAG: %[[G:.*]] = memref.get_global
+// LOOPS-DAG: memref.copy %[[IN]], %[[OUT0]]
+// LOOPS-DAG: memref.copy %[[G]], %[[OUT1]]
+func.func @helper(%x: tensor<3xi32>) -> (tensor<3xi32>, tensor<2xf32>) {
+  %c = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  return %x, %c : tensor<3xi32>, tensor<2xf32>
+}
+
+// -----
+
+// A dynamic M: the result written in place into its out-parameter; the
+// scale (a view of a temporary) is copied into its own.
+// CHECK-LABEL: llvm.func @_mlir_ciface_main_graph(%{{[a-z0-9]+}}: !llvm.ptr, %{{[a-z0-9]+}}: !llvm.ptr, %{{[a-z0-9]+}}: !llvm.ptr)
+// LOOPS-LABEL: func.func @main_graph(
+// LOOPS-SAME: %{{[a-zA-Z0-9_]+}}: memref<?x16xf32>, %[[Y:[a-zA-Z0-9_]+]]: memref<?x3xf32>, %[[S:[a-zA-Z0-9_]+]]: memref<?x1xf32>)
+// LOOPS-NOT: memref.alloc({{.*}}) {{.*}} : memref<?x3xf32>
+// LOOPS: memref.store %{{.*}}, %[[Y]]
+// LOOPS: memref.copy %{{.*}}, %[[S]] : memref<?x1xf32> to memref<?x1xf32>
+func.func @main_graph(%x: tensor<?x16xf32>) -> (tensor<?x3xf32>, tensor<?x1xf32>) {
+  %q, %s = bitnet.quantize_activations %x per_token {qmax = 127.0 : f32,
+      eps = 1.0e-5 : f32, clip_min = -128 : i64, clip_max = 127 : i64}
+      : tensor<?x16xf32> -> tensor<?x16xi8>, tensor<?x1xf32>
+  %w = bitnet.packed_constant dense<0> : tensor<3x4xi8>
+      -> !bitnet.packed<encoding = ternary2, layout = row_major, rows = 3, cols = 16, group_size = 0>
+  %acc = bitnet.packed_matmul %q, %w : tensor<?x16xi8>,
+      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 3, cols = 16, group_size = 0>
+      -> tensor<?x3xi32>
+  %ws = arith.constant dense<0.5> : tensor<1xf32>
+  %y = bitnet.rescale %acc, %s, %ws : tensor<?x3xi32>, tensor<?x1xf32>, tensor<1xf32> -> tensor<?x3xf32>
+  return %y, %s : tensor<?x3xf32>, tensor<?x1xf32>
+}
