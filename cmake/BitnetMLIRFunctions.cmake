@@ -3,8 +3,9 @@
 #
 # Compiles <model> (.onnx, .onnxtext or .mlir; relative to the current source
 # directory) with bitnet-compile at build time into <name>.o and <name>.h
-# under ${CMAKE_CURRENT_BINARY_DIR}/bitnet_models, adds the object to
-# <target>'s sources and that directory to its include path, and links
+# under ${CMAKE_CURRENT_BINARY_DIR}/bitnet_models/<target> (one directory per
+# target, so that several targets may embed the same model), adds the object
+# to <target>'s sources and that directory to its include path, and links
 # BitnetMLIR::runtime and libm. The program includes "<name>.h" and calls
 # bitnet_<name>_run() or bitnet_model_run(&bitnet_<name>_model, ...).
 #
@@ -59,7 +60,7 @@ function(bitnet_add_model target model)
   endif()
   list(APPEND flags ${ARG_OPTIONS})
 
-  set(dir "${CMAKE_CURRENT_BINARY_DIR}/bitnet_models")
+  set(dir "${CMAKE_CURRENT_BINARY_DIR}/bitnet_models/${target}")
   set(object "${dir}/${name}.o")
   set(header "${dir}/${name}.h")
   file(MAKE_DIRECTORY "${dir}")

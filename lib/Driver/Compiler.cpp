@@ -55,6 +55,24 @@ static std::unique_ptr<llvm::ToolOutputFile> openOutput(StringRef path,
   return file;
 }
 
+/// Whether `path` can be written, without touching it: a shared library
+/// being replaced may be mapped by a running program.
+static LogicalResult checkWritable(StringRef path, Location loc) {
+  namespace fs = llvm::sys::fs;
+  StringRef dir = llvm::sys::path::parent_path(path);
+  std::error_code ec;
+  if (fs::exists(path))
+    ec = fs::is_directory(path)
+             ? std::make_error_code(std::errc::is_a_directory)
+             : fs::access(path, fs::AccessMode::Write);
+  else
+    ec = fs::access(dir.empty() ? "." : dir, fs::AccessMode::Write);
+  if (ec)
+    return emitError(loc) << "cannot open output file '" << path
+                          << "': " << ec.message();
+  return success();
+}
+
 static FailureOr<Plan> makePlan(MLIRContext &context,
                                 const CompileOptions &options) {
   Location loc = UnknownLoc::get(&context);
@@ -91,7 +109,7 @@ static FailureOr<Plan> makePlan(MLIRContext &context,
       return failure();
     plan.targetMachine = std::move(*machine);
     // Fail now rather than after compiling; emitCPUModel writes the file.
-    if (!openOutput(output, loc))
+    if (failed(checkWritable(output, loc)))
       return failure();
   } else if (!(plan.mlirOutput = openOutput(output, loc))) {
     return failure();

@@ -147,8 +147,8 @@ GraphBuilder::getResultTypes(const onnx::NodeProto &node,
     auto it = valueTypes.find(output);
     if (it == valueTypes.end()) {
       model.emitError(node) << "output '" << output
-                            << "' has no type: shape inference found none "
-                               "and the model declares none";
+                            << "' has no type: the model declares none and "
+                               "shape inference inferred none";
       return failure();
     }
     FailureOr<Type> type =
@@ -194,6 +194,13 @@ LogicalResult GraphBuilder::addNode(const onnx::NodeProto &node) {
   if (failed(adaptToDialectForm(form, services)))
     return failure();
 
+  // An attribute the op does not declare would be ignored downstream.
+  ArrayRef<StringAttr> known = registered->getAttributeNames();
+  for (const NamedAttribute &attribute : form.attributes)
+    if (!llvm::is_contained(known, attribute.getName()))
+      return emitNodeError() << "attribute '" << attribute.getName().getValue()
+                             << "' is not supported by " << opName;
+
   const onnx::OpSchema *schema =
       schemas.GetSchema(node.op_type(), form.formVersion, node.domain());
   if (schema)
@@ -202,13 +209,6 @@ LogicalResult GraphBuilder::addNode(const onnx::NodeProto &node) {
   FailureOr<SmallVector<Type>> resultTypes = getResultTypes(node, schema);
   if (failed(resultTypes))
     return failure();
-
-  // An attribute the op does not declare would be ignored downstream.
-  ArrayRef<StringAttr> known = registered->getAttributeNames();
-  for (const NamedAttribute &attribute : form.attributes)
-    if (!llvm::is_contained(known, attribute.getName()))
-      return emitNodeError() << "attribute '" << attribute.getName().getValue()
-                             << "' is not supported by " << opName;
 
   OperationState state(loc, *registered);
   state.addOperands(form.operands);

@@ -206,6 +206,37 @@ static LogicalResult checkUses(const onnx::GraphProto &graph,
   return success();
 }
 
+/// Checks what the checker reports without naming the value: graph inputs
+/// and outputs need a type, and no declared dim is negative.
+static LogicalResult checkDeclaredTypes(const onnx::GraphProto &graph,
+                                        const ModelContext &model) {
+  auto check = [&](const onnx::ValueInfoProto &info,
+                   StringRef kind) -> LogicalResult {
+    if (!info.has_type() && kind != "value")
+      return model.emitError() << kind << " '" << info.name()
+                               << "' has no type";
+    if (!info.type().has_tensor_type())
+      return success();
+    for (const onnx::TensorShapeProto::Dimension &dim :
+         info.type().tensor_type().shape().dim())
+      if (dim.has_dim_value() && dim.dim_value() < 0)
+        return model.emitError() << kind << " '" << info.name()
+                                 << "' has a negative dimension "
+                                 << dim.dim_value();
+    return success();
+  };
+  for (const onnx::ValueInfoProto &info : graph.input())
+    if (failed(check(info, "graph input")))
+      return failure();
+  for (const onnx::ValueInfoProto &info : graph.output())
+    if (failed(check(info, "graph output")))
+      return failure();
+  for (const onnx::ValueInfoProto &info : graph.value_info())
+    if (failed(check(info, "value")))
+      return failure();
+  return success();
+}
+
 /// Reports a cycle among the nodes `scheduled` leaves out: walking from one
 /// of them to an unscheduled producer always finds one, and ends in a cycle.
 static LogicalResult reportCycle(const onnx::GraphProto &graph,
@@ -304,7 +335,8 @@ LogicalResult importer::checkAndSortGraph(onnx::GraphProto &graph,
                              << "' is not supported";
 
   llvm::StringMap<int> producers;
-  if (failed(collectProducers(graph, producers, model)) ||
+  if (failed(checkDeclaredTypes(graph, model)) ||
+      failed(collectProducers(graph, producers, model)) ||
       failed(checkUses(graph, producers, model)))
     return failure();
   return sortNodes(graph, producers, model);

@@ -104,6 +104,8 @@ LogicalResult importer::runOnnxChecker(const onnx::ModelProto &proto,
       opsets[import.domain()] = static_cast<int>(import.version());
     context.set_opset_imports(std::move(opsets));
     context.set_schema_registry(&schemas);
+    // The checker looks for external-data files itself.
+    context.set_model_dir(model.getDirectory().str());
     onnx::checker::LexicalScopeContext scope;
     onnx::checker::check_graph(proto.graph(), context, scope);
   } catch (const std::exception &error) {

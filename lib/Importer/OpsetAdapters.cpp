@@ -118,25 +118,42 @@ static LogicalResult moveAttributesToInputs(NodeForm &node,
 /// onnx.Constant does not have.
 static LogicalResult adaptConstant(NodeForm &node, AdapterServices &services) {
   Builder &b = services.builder;
-  std::optional<DenseElementsAttr> value;
-  if (Attribute attr = node.attributes.erase("value_float"))
-    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
-                                   attr);
-  else if (Attribute attr = node.attributes.erase("value_int"))
-    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
-                                   attr);
-  else if (auto floats = dyn_cast_or_null<DenseF32ArrayAttr>(
-               node.attributes.erase("value_floats")))
-    value = DenseElementsAttr::get(
-        RankedTensorType::get({floats.size()}, b.getF32Type()),
-        floats.asArrayRef());
-  else if (auto ints = dyn_cast_or_null<DenseI64ArrayAttr>(
-               node.attributes.erase("value_ints")))
-    value = DenseElementsAttr::get(
-        RankedTensorType::get({ints.size()}, b.getI64Type()),
-        ints.asArrayRef());
-  if (value)
-    node.attributes.set("value", *value);
+  if (Attribute attr = node.attributes.erase("value_float")) {
+    if (!isa<FloatAttr>(attr))
+      return services.emitError()
+             << "attribute 'value_float' must be a FLOAT, got " << attr;
+    node.attributes.set("value", DenseElementsAttr::get(
+                                     RankedTensorType::get({}, b.getF32Type()),
+                                     attr));
+  }
+  if (Attribute attr = node.attributes.erase("value_int")) {
+    if (!isa<IntegerAttr>(attr))
+      return services.emitError()
+             << "attribute 'value_int' must be an INT, got " << attr;
+    node.attributes.set("value", DenseElementsAttr::get(
+                                     RankedTensorType::get({}, b.getI64Type()),
+                                     attr));
+  }
+  if (Attribute attr = node.attributes.erase("value_floats")) {
+    auto floats = dyn_cast<DenseF32ArrayAttr>(attr);
+    if (!floats)
+      return services.emitError()
+             << "attribute 'value_floats' must be FLOATS, got " << attr;
+    node.attributes.set(
+        "value", DenseElementsAttr::get(
+                     RankedTensorType::get({floats.size()}, b.getF32Type()),
+                     floats.asArrayRef()));
+  }
+  if (Attribute attr = node.attributes.erase("value_ints")) {
+    auto ints = dyn_cast<DenseI64ArrayAttr>(attr);
+    if (!ints)
+      return services.emitError()
+             << "attribute 'value_ints' must be INTS, got " << attr;
+    node.attributes.set(
+        "value", DenseElementsAttr::get(
+                     RankedTensorType::get({ints.size()}, b.getI64Type()),
+                     ints.asArrayRef()));
+  }
   return success();
 }
 

@@ -49,7 +49,7 @@ def BitnetPackWeightsPass : Pass<"bitnet-pack-weights", "func::FuncOp"> {
     ```
     After:
     ```mlir
-    %w = bitnet.packed_constant dense<[[0x96]]> : tensor<1x1xi8>
+    %w = bitnet.packed_constant dense<[[0x92]]> : tensor<1x1xi8>
         -> !bitnet.packed<encoding = ternary2, layout = row_major, rows = 1, cols = 4, group_size = 0>
     %acc = bitnet.packed_matmul %q, %w : ... -> tensor<2x1xi32>
     ```

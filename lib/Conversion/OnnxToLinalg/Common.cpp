@@ -2,7 +2,6 @@
 #include "Common.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
-#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 
@@ -37,8 +36,7 @@ InFlightDiagnostic onnx_to_linalg::emitNodeError(Operation *op) {
   return diag;
 }
 
-LogicalResult onnx_to_linalg::nodeFailure(Operation *op,
-                                          const Twine &message) {
+LogicalResult onnx_to_linalg::nodeFailure(Operation *op, const Twine &message) {
   return emitNodeError(op) << message;
 }
 
@@ -51,14 +49,14 @@ static bool isSupportedElementType(Type type) {
 }
 
 LogicalResult onnx_to_linalg::checkLowerableTypes(Operation *op) {
-  for (Type type : llvm::concat<Type>(op->getOperandTypes(),
-                                       op->getResultTypes())) {
+  for (Type type :
+       llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes())) {
     if (isa<NoneType>(type))
       continue;
     auto tensorType = dyn_cast<RankedTensorType>(type);
     if (!tensorType)
-      return emitNodeError(op) << "type " << type
-                               << " is not supported (needs a ranked tensor)";
+      return emitNodeError(op)
+             << "type " << type << " is not supported (needs a ranked tensor)";
     if (!isSupportedElementType(tensorType.getElementType()))
       return emitNodeError(op)
              << "element type " << tensorType.getElementType()
@@ -97,16 +95,14 @@ std::optional<double> onnx_to_linalg::getConstantScalar(Value value) {
 FailureOr<int64_t> onnx_to_linalg::normalizeAxis(Operation *op, int64_t axis,
                                                  int64_t rank, StringRef what) {
   if (axis < -rank || axis >= rank)
-    return emitNodeError(op) << what << " " << axis
-                             << " is out of range for rank " << rank;
+    return emitNodeError(op)
+           << what << " " << axis << " is out of range for rank " << rank;
   return axis < 0 ? axis + rank : axis;
 }
 
-SmallVector<Value> onnx_to_linalg::extractIndexElements(OpBuilder &b,
-                                                        Location loc,
-                                                        Value tensor,
-                                                        Value original,
-                                                        int64_t count) {
+SmallVector<Value>
+onnx_to_linalg::extractIndexElements(OpBuilder &b, Location loc, Value tensor,
+                                     Value original, int64_t count) {
   SmallVector<Value> elements;
   if (std::optional<SmallVector<int64_t>> values = getConstantInts(original)) {
     for (int64_t value : *values)
@@ -200,301 +196,4 @@ Value onnx_to_linalg::indexToScalar(OpBuilder &b, Location loc, Value index,
 Value onnx_to_linalg::scalarToIndex(OpBuilder &b, Location loc, Value value) {
   Value i64 = convertScalar(b, loc, value, b.getI64Type());
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), i64);
-}
-
-//===----------------------------------------------------------------------===//
-// Shapes
-//===----------------------------------------------------------------------===//
-
-Value onnx_to_linalg::castToType(OpBuilder &b, Location loc, Value value,
-                                 Type type) {
-  if (value.getType() == type)
-    return value;
-  return tensor::CastOp::create(b, loc, type, value);
-}
-
-Value onnx_to_linalg::createEmpty(OpBuilder &b, Location loc,
-                                  ArrayRef<OpFoldResult> sizes,
-                                  Type elementType) {
-  return tensor::EmptyOp::create(b, loc, sizes, elementType);
-}
-
-Value onnx_to_linalg::createEmpty(OpBuilder &b, Location loc,
-                                  RankedTensorType type,
-                                  ArrayRef<OpFoldResult> sizes) {
-  SmallVector<OpFoldResult> merged(sizes);
-  for (auto [i, dim] : llvm::enumerate(type.getShape()))
-    if (!ShapedType::isDynamic(dim))
-      merged[i] = b.getIndexAttr(dim);
-  return createEmpty(b, loc, merged, type.getElementType());
-}
-
-Value onnx_to_linalg::createFilled(OpBuilder &b, Location loc,
-                                   ArrayRef<OpFoldResult> sizes, Value value) {
-  Value empty = createEmpty(b, loc, sizes, value.getType());
-  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
-}
-
-Value onnx_to_linalg::productOfSizes(OpBuilder &b, Location loc,
-                                     ArrayRef<OpFoldResult> sizes) {
-  Value product = arith::ConstantIndexOp::create(b, loc, 1);
-  for (OpFoldResult size : sizes)
-    product = b.createOrFold<arith::MulIOp>(
-        loc, product, getValueOrCreateConstantIndexOp(b, loc, size));
-  return product;
-}
-
-SmallVector<ReassociationIndices>
-onnx_to_linalg::getUnitDimReassociation(ArrayRef<bool> isUnit) {
-  SmallVector<ReassociationIndices> groups;
-  ReassociationIndices pending; // unit dims before the first kept dim
-  for (auto [i, unit] : llvm::enumerate(isUnit)) {
-    int64_t dim = static_cast<int64_t>(i);
-    if (unit) {
-      (groups.empty() ? pending : groups.back()).push_back(dim);
-      continue;
-    }
-    groups.push_back(pending);
-    groups.back().push_back(dim);
-    pending.clear();
-  }
-  return groups; // all-unit: no group (a rank-0 side)
-}
-
-Value onnx_to_linalg::dropUnitDims(OpBuilder &b, Location loc, Value value,
-                                   ArrayRef<bool> isUnit) {
-  if (!llvm::is_contained(isUnit, true))
-    return value;
-  RankedTensorType type = getTensorType(value);
-  SmallVector<int64_t> shape;
-  for (auto [dim, unit] : llvm::zip_equal(type.getShape(), isUnit))
-    if (!unit)
-      shape.push_back(dim);
-  auto resultType = RankedTensorType::get(shape, type.getElementType());
-  return tensor::CollapseShapeOp::create(b, loc, resultType, value,
-                                         getUnitDimReassociation(isUnit));
-}
-
-Value onnx_to_linalg::insertUnitDims(OpBuilder &b, Location loc, Value value,
-                                     ArrayRef<bool> isUnit) {
-  if (!llvm::is_contained(isUnit, true))
-    return value;
-  RankedTensorType type = getTensorType(value);
-  SmallVector<OpFoldResult> inSizes = tensor::getMixedSizes(b, loc, value);
-  SmallVector<int64_t> shape;
-  SmallVector<OpFoldResult> sizes;
-  unsigned next = 0;
-  for (bool unit : isUnit) {
-    shape.push_back(unit ? 1 : type.getDimSize(next));
-    sizes.push_back(unit ? b.getIndexAttr(1) : inSizes[next]);
-    next += unit ? 0 : 1;
-  }
-  auto resultType = RankedTensorType::get(shape, type.getElementType());
-  return tensor::ExpandShapeOp::create(b, loc, resultType, value,
-                                       getUnitDimReassociation(isUnit), sizes);
-}
-
-Value onnx_to_linalg::reshapeTo(OpBuilder &b, Location loc, Value value,
-                                RankedTensorType type,
-                                ArrayRef<OpFoldResult> sizes) {
-  RankedTensorType srcType = getTensorType(value);
-  if (srcType == type)
-    return value;
-  if (srcType.getShape() == type.getShape() ||
-      (srcType.getRank() == type.getRank() &&
-       succeeded(verifyCompatibleShape(srcType, type))))
-    return castToType(b, loc, value, type);
-  // Only static shapes give a reassociation that is sure to be right.
-  if (srcType.hasStaticShape() && type.hasStaticShape() &&
-      srcType.getRank() != type.getRank() && srcType.getRank() > 0 &&
-      type.getRank() > 0) {
-    if (std::optional<SmallVector<ReassociationIndices>> groups =
-            getReassociationIndicesForReshape(srcType, type)) {
-      if (srcType.getRank() > type.getRank())
-        return tensor::CollapseShapeOp::create(b, loc, type, value, *groups);
-      return tensor::ExpandShapeOp::create(b, loc, type, value, *groups,
-                                           sizes);
-    }
-  }
-  // Through 1-D: collapse everything, then expand to the target.
-  Type elementType = srcType.getElementType();
-  auto flatType = RankedTensorType::get(
-      {srcType.hasStaticShape() ? srcType.getNumElements()
-                                : ShapedType::kDynamic},
-      elementType);
-  SmallVector<ReassociationIndices> all(1);
-  for (int64_t i = 0; i < srcType.getRank(); ++i)
-    all[0].push_back(i);
-  Value flat;
-  if (srcType.getRank() == 0)
-    flat = tensor::ExpandShapeOp::create(b, loc, flatType, value,
-                                         ArrayRef<ReassociationIndices>{},
-                                         ArrayRef<OpFoldResult>{
-                                             b.getIndexAttr(1)});
-  else
-    flat = tensor::CollapseShapeOp::create(b, loc, flatType, value, all);
-  if (type.hasStaticShape()) // a static target needs a static source
-    flat = castToType(
-        b, loc, flat,
-        RankedTensorType::get({type.getNumElements()}, elementType));
-  if (type.getRank() == 0)
-    return tensor::CollapseShapeOp::create(b, loc, type, flat,
-                                           ArrayRef<ReassociationIndices>{});
-  all.assign(1, {});
-  for (int64_t i = 0; i < type.getRank(); ++i)
-    all[0].push_back(i);
-  SmallVector<OpFoldResult> merged(sizes);
-  for (auto [i, dim] : llvm::enumerate(type.getShape()))
-    if (!ShapedType::isDynamic(dim))
-      merged[i] = b.getIndexAttr(dim);
-  if (type.getRank() == 1)
-    return castToType(b, loc, flat, type);
-  return tensor::ExpandShapeOp::create(b, loc, type, flat, all, merged);
-}
-
-//===----------------------------------------------------------------------===//
-// linalg.generic builders
-//===----------------------------------------------------------------------===//
-
-SmallVector<utils::IteratorType>
-onnx_to_linalg::getParallelIterators(int64_t rank) {
-  return SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel);
-}
-
-AffineMap onnx_to_linalg::getBroadcastMap(MLIRContext *ctx,
-                                          RankedTensorType type,
-                                          ArrayRef<int64_t> outShape) {
-  int64_t outRank = outShape.size();
-  int64_t offset = outRank - type.getRank();
-  SmallVector<AffineExpr> exprs;
-  for (auto [i, dim] : llvm::enumerate(type.getShape())) {
-    int64_t outDim = offset + i;
-    if (dim == 1 && outShape[outDim] != 1)
-      exprs.push_back(getAffineConstantExpr(0, ctx));
-    else
-      exprs.push_back(getAffineDimExpr(outDim, ctx));
-  }
-  return AffineMap::get(outRank, 0, exprs, ctx);
-}
-
-LogicalResult onnx_to_linalg::checkBroadcastable(Operation *op,
-                                                 ValueRange inputs,
-                                                 ArrayRef<int64_t> outShape) {
-  int64_t outRank = outShape.size();
-  for (Value input : inputs) {
-    RankedTensorType type = getTensorType(input);
-    bool ok = type.getRank() <= outRank;
-    for (int64_t d = 0; ok && d < type.getRank(); ++d) {
-      int64_t dim = type.getDimSize(d);
-      int64_t out = outShape[outRank - type.getRank() + d];
-      ok = dim == 1 || ShapedType::isDynamic(dim) ||
-           ShapedType::isDynamic(out) || dim == out;
-    }
-    if (!ok)
-      return emitNodeError(op) << "operand of type " << type
-                               << " does not broadcast to shape "
-                               << RankedTensorType::get(outShape,
-                                                        type.getElementType());
-  }
-  return success();
-}
-
-SmallVector<OpFoldResult>
-onnx_to_linalg::getBroadcastSizes(OpBuilder &b, Location loc,
-                                  ValueRange inputs,
-                                  RankedTensorType resultType) {
-  int64_t rank = resultType.getRank();
-  SmallVector<OpFoldResult> sizes;
-  for (int64_t d = 0; d < rank; ++d) {
-    if (!resultType.isDynamicDim(d)) {
-      sizes.push_back(b.getIndexAttr(resultType.getDimSize(d)));
-      continue;
-    }
-    OpFoldResult size = b.getIndexAttr(1);
-    for (Value input : inputs) {
-      RankedTensorType type = getTensorType(input);
-      int64_t dim = d - (rank - type.getRank());
-      if (dim < 0 || type.getDimSize(dim) == 1)
-        continue;
-      if (!type.isDynamicDim(dim)) {
-        size = b.getIndexAttr(type.getDimSize(dim));
-        break; // a static size is as good as it gets
-      }
-      if (isa<Attribute>(size)) // first dynamic candidate
-        size = tensor::DimOp::create(b, loc, input, dim).getResult();
-    }
-    sizes.push_back(size);
-  }
-  return sizes;
-}
-
-Value onnx_to_linalg::buildElementwise(OpBuilder &b, Location loc,
-                                       ValueRange inputs,
-                                       RankedTensorType resultType,
-                                       ArrayRef<OpFoldResult> sizes,
-                                       BodyBuilder body) {
-  Value init = createEmpty(b, loc, resultType, sizes);
-  auto initType = getTensorType(init);
-  MLIRContext *ctx = b.getContext();
-  SmallVector<AffineMap> maps;
-  for (Value input : inputs)
-    maps.push_back(
-        getBroadcastMap(ctx, getTensorType(input), initType.getShape()));
-  maps.push_back(AffineMap::getMultiDimIdentityMap(initType.getRank(), ctx));
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{initType}, inputs, ValueRange{init}, maps,
-      getParallelIterators(initType.getRank()),
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value result = body(nb, nloc, args.drop_back());
-        linalg::YieldOp::create(nb, nloc, result);
-      });
-  return castToType(b, loc, generic.getResult(0), resultType);
-}
-
-Value onnx_to_linalg::buildElementwise(OpBuilder &b, Location loc,
-                                       ValueRange inputs,
-                                       RankedTensorType resultType,
-                                       BodyBuilder body) {
-  SmallVector<OpFoldResult> sizes =
-      getBroadcastSizes(b, loc, inputs, resultType);
-  return buildElementwise(b, loc, inputs, resultType, sizes, body);
-}
-
-AffineMap onnx_to_linalg::getKeptDimsMap(MLIRContext *ctx,
-                                         ArrayRef<bool> reduced) {
-  SmallVector<AffineExpr> exprs;
-  for (auto [i, isReduced] : llvm::enumerate(reduced))
-    if (!isReduced)
-      exprs.push_back(getAffineDimExpr(i, ctx));
-  return AffineMap::get(reduced.size(), 0, exprs, ctx);
-}
-
-Value onnx_to_linalg::buildReduction(
-    OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<bool> reduced,
-    Value init,
-    function_ref<Value(OpBuilder &, Location, Value, ValueRange)> combine) {
-  Value input = inputs.front();
-  SmallVector<OpFoldResult> inSizes = tensor::getMixedSizes(b, loc, input);
-  SmallVector<OpFoldResult> keptSizes;
-  SmallVector<utils::IteratorType> iterators;
-  for (auto [size, isReduced] : llvm::zip_equal(inSizes, reduced)) {
-    if (!isReduced)
-      keptSizes.push_back(size);
-    iterators.push_back(isReduced ? utils::IteratorType::reduction
-                                  : utils::IteratorType::parallel);
-  }
-  Value acc = createFilled(b, loc, keptSizes, init);
-  MLIRContext *ctx = b.getContext();
-  SmallVector<AffineMap> maps;
-  for (Value operand : inputs)
-    maps.push_back(getBroadcastMap(ctx, getTensorType(operand),
-                                   getTensorType(input).getShape()));
-  maps.push_back(getKeptDimsMap(ctx, reduced));
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{acc.getType()}, inputs, ValueRange{acc}, maps,
-      iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(
-            nb, nloc, combine(nb, nloc, args.back(), args.drop_back()));
-      });
-  return generic.getResult(0);
 }

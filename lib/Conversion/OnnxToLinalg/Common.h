@@ -42,8 +42,7 @@ LogicalResult nodeFailure(Operation *op, const Twine &message);
 LogicalResult checkLowerableTypes(Operation *op);
 
 /// Base of every onnx pattern: checks the types, then calls `lower`.
-template <typename OpTy>
-class OnnxPattern : public OpConversionPattern<OpTy> {
+template <typename OpTy> class OnnxPattern : public OpConversionPattern<OpTy> {
 public:
   using OpConversionPattern<OpTy>::OpConversionPattern;
   using OpAdaptor = typename OpTy::Adaptor;
@@ -84,6 +83,50 @@ FailureOr<int64_t> normalizeAxis(Operation *op, int64_t axis, int64_t rank,
 SmallVector<Value> extractIndexElements(OpBuilder &b, Location loc,
                                         Value tensor, Value original,
                                         int64_t count);
+
+/// Index arithmetic that folds: constant operands give constants, so that
+/// constant shapes and slices give static types.
+struct IndexMath {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value l, Value r) {
+    return b.createOrFold<arith::AddIOp>(loc, l, r);
+  }
+  Value sub(Value l, Value r) {
+    return b.createOrFold<arith::SubIOp>(loc, l, r);
+  }
+  Value mul(Value l, Value r) {
+    return b.createOrFold<arith::MulIOp>(loc, l, r);
+  }
+  Value max(Value l, Value r) {
+    return b.createOrFold<arith::MaxSIOp>(loc, l, r);
+  }
+  Value min(Value l, Value r) {
+    return b.createOrFold<arith::MinSIOp>(loc, l, r);
+  }
+  Value ceilDiv(Value l, Value r) {
+    return b.createOrFold<arith::CeilDivSIOp>(loc, l, r);
+  }
+  Value div(Value l, Value r) {
+    return b.createOrFold<arith::DivSIOp>(loc, l, r);
+  }
+  Value cmp(arith::CmpIPredicate p, Value l, Value r) {
+    return b.createOrFold<arith::CmpIOp>(loc, p, l, r);
+  }
+  Value eq(Value l, Value r) { return cmp(arith::CmpIPredicate::eq, l, r); }
+  Value select(Value cond, Value t, Value f) {
+    return b.createOrFold<arith::SelectOp>(loc, cond, t, f);
+  }
+  /// ONNX index wrapping: a negative index counts from `size`.
+  Value wrap(Value index, Value size) {
+    return select(cmp(arith::CmpIPredicate::slt, index, c(0)), add(index, size),
+                  index);
+  }
+  Value dim(Value tensor, int64_t d) {
+    return b.createOrFold<tensor::DimOp>(loc, tensor, d);
+  }
+};
 
 //===----------------------------------------------------------------------===//
 // Types and scalars
@@ -139,6 +182,14 @@ Value productOfSizes(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes);
 /// the unit dimensions around it (collapse: drop them; expand: insert them).
 SmallVector<ReassociationIndices>
 getUnitDimReassociation(ArrayRef<bool> isUnit);
+
+/// tensor.expand_shape of `value` to `type`; where a group would expand into
+/// more than one dynamic dim, tensor.reshape with the `sizes` instead
+/// (memref.expand_shape of that form crashes expand-strided-metadata in
+/// LLVM 22).
+Value expandShape(OpBuilder &b, Location loc, RankedTensorType type,
+                  Value value, ArrayRef<ReassociationIndices> groups,
+                  ArrayRef<OpFoldResult> sizes);
 
 /// Drops the dims of `value` marked in `isUnit` (they must have size 1).
 Value dropUnitDims(OpBuilder &b, Location loc, Value value,
@@ -199,12 +250,24 @@ Value buildReduction(
     Value init,
     function_ref<Value(OpBuilder &, Location, Value, ValueRange)> combine);
 
+/// A parallel linalg.generic over `sizes` (a tensor of `resultType`) whose
+/// body yields `body(b, loc, iteration indices, input elements)`.
+Value buildIndexed(
+    OpBuilder &b, Location loc, RankedTensorType resultType,
+    ArrayRef<OpFoldResult> sizes, ValueRange inputs,
+    ArrayRef<AffineMap> inputMaps,
+    function_ref<Value(OpBuilder &, Location, ValueRange, ValueRange)> body);
+
+/// The single element of a one-element tensor (tensor.extract).
+Value extractScalar(OpBuilder &b, Location loc, Value tensor);
+
 /// The map of a tensor holding the dims of an r-D iteration space that are
 /// not marked in `reduced`.
 AffineMap getKeptDimsMap(MLIRContext *ctx, ArrayRef<bool> reduced);
 
 //===----------------------------------------------------------------------===//
-// Pattern families (one file each)
+// Pattern families (one file each); the helpers above live in Common.cpp
+// (diagnostics, operands, scalars) and Builders.cpp (shapes, generics).
 //===----------------------------------------------------------------------===//
 
 void populateElementwisePatterns(RewritePatternSet &patterns);
@@ -213,6 +276,7 @@ void populateMatMulPatterns(RewritePatternSet &patterns);
 void populateNormalizationPatterns(RewritePatternSet &patterns);
 void populateShapePatterns(RewritePatternSet &patterns);
 void populateIndexingPatterns(RewritePatternSet &patterns);
+void populateGeneratorPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::bitnet::onnx_to_linalg
 

@@ -35,14 +35,12 @@ using ScalarFn = Value (*)(ScalarContext &, ValueRange);
 // Scalar functions
 //===----------------------------------------------------------------------===//
 
-template <typename MathOp>
-Value unary(ScalarContext &c, ValueRange args) {
+template <typename MathOp> Value unary(ScalarContext &c, ValueRange args) {
   return MathOp::create(c.b, c.loc, args[0]);
 }
 
 /// Left fold of a binary op over all inputs (binary ops and Sum/Max/Min).
-template <typename BinaryOp>
-Value fold(ScalarContext &c, ValueRange args) {
+template <typename BinaryOp> Value fold(ScalarContext &c, ValueRange args) {
   Value acc = args[0];
   for (Value arg : args.drop_front())
     acc = BinaryOp::create(c.b, c.loc, acc, arg);
@@ -65,19 +63,23 @@ Value compareF(ScalarContext &c, ValueRange args) {
 /// Bools compare as 0 and 1: the unsigned predicate.
 arith::CmpIPredicate unsignedPredicate(arith::CmpIPredicate predicate) {
   switch (predicate) {
-  case arith::CmpIPredicate::slt: return arith::CmpIPredicate::ult;
-  case arith::CmpIPredicate::sle: return arith::CmpIPredicate::ule;
-  case arith::CmpIPredicate::sgt: return arith::CmpIPredicate::ugt;
-  case arith::CmpIPredicate::sge: return arith::CmpIPredicate::uge;
-  default: return predicate;
+  case arith::CmpIPredicate::slt:
+    return arith::CmpIPredicate::ult;
+  case arith::CmpIPredicate::sle:
+    return arith::CmpIPredicate::ule;
+  case arith::CmpIPredicate::sgt:
+    return arith::CmpIPredicate::ugt;
+  case arith::CmpIPredicate::sge:
+    return arith::CmpIPredicate::uge;
+  default:
+    return predicate;
   }
 }
 
 template <arith::CmpIPredicate predicate>
 Value compareI(ScalarContext &c, ValueRange args) {
-  arith::CmpIPredicate p = args[0].getType().isInteger(1)
-                               ? unsignedPredicate(predicate)
-                               : predicate;
+  arith::CmpIPredicate p =
+      args[0].getType().isInteger(1) ? unsignedPredicate(predicate) : predicate;
   return arith::CmpIOp::create(c.b, c.loc, p, args[0], args[1]);
 }
 
@@ -113,18 +115,18 @@ Value sign(ScalarContext &c, ValueRange args) {
   Value zero = constantLike(c, x, 0);
   Value positive, negative;
   if (isa<FloatType>(x.getType())) {
-    positive = arith::CmpFOp::create(c.b, c.loc, arith::CmpFPredicate::OGT, x,
-                                     zero);
-    negative = arith::CmpFOp::create(c.b, c.loc, arith::CmpFPredicate::OLT, x,
-                                     zero);
+    positive =
+        arith::CmpFOp::create(c.b, c.loc, arith::CmpFPredicate::OGT, x, zero);
+    negative =
+        arith::CmpFOp::create(c.b, c.loc, arith::CmpFPredicate::OLT, x, zero);
   } else {
-    positive = arith::CmpIOp::create(c.b, c.loc, arith::CmpIPredicate::sgt, x,
-                                     zero);
-    negative = arith::CmpIOp::create(c.b, c.loc, arith::CmpIPredicate::slt, x,
-                                     zero);
+    positive =
+        arith::CmpIOp::create(c.b, c.loc, arith::CmpIPredicate::sgt, x, zero);
+    negative =
+        arith::CmpIOp::create(c.b, c.loc, arith::CmpIPredicate::slt, x, zero);
   }
-  Value orZero = arith::SelectOp::create(c.b, c.loc, negative,
-                                         constantLike(c, x, -1), x);
+  Value orZero =
+      arith::SelectOp::create(c.b, c.loc, negative, constantLike(c, x, -1), x);
   return arith::SelectOp::create(c.b, c.loc, positive, constantLike(c, x, 1),
                                  orZero);
 }
@@ -158,13 +160,13 @@ Value gelu(ScalarContext &c, ValueRange args) {
   Value inner;
   if (cast<onnx::GeluOp>(c.op).getApproximate() == "tanh") {
     Value cube = mul(mul(x, x), x);
-    Value poly = arith::AddFOp::create(
-        c.b, c.loc, x, mul(constantLike(c, x, 0.044715), cube));
+    Value poly = arith::AddFOp::create(c.b, c.loc, x,
+                                       mul(constantLike(c, x, 0.044715), cube));
     inner = math::TanhOp::create(
         c.b, c.loc, mul(constantLike(c, x, 0.7978845608028654), poly));
   } else {
-    inner = math::ErfOp::create(
-        c.b, c.loc, mul(x, constantLike(c, x, 0.7071067811865476)));
+    inner = math::ErfOp::create(c.b, c.loc,
+                                mul(x, constantLike(c, x, 0.7071067811865476)));
   }
   Value onePlus =
       arith::AddFOp::create(c.b, c.loc, constantLike(c, x, 1), inner);
@@ -194,10 +196,10 @@ Value clip(ScalarContext &c, ValueRange args) {
     if (!isFloat)
       return isMin ? arith::MaxSIOp::create(c.b, c.loc, x, limit).getResult()
                    : arith::MinSIOp::create(c.b, c.loc, x, limit).getResult();
-    Value outside = arith::CmpFOp::create(
-        c.b, c.loc,
-        isMin ? arith::CmpFPredicate::OLT : arith::CmpFPredicate::OGT, x,
-        limit);
+    Value outside = arith::CmpFOp::create(c.b, c.loc,
+                                          isMin ? arith::CmpFPredicate::OLT
+                                                : arith::CmpFPredicate::OGT,
+                                          x, limit);
     return arith::SelectOp::create(c.b, c.loc, outside, limit, x).getResult();
   };
   if (!isNone(clipOp.getMin()))
@@ -308,8 +310,8 @@ public:
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     if (failed(checkBroadcastable(op, inputs, resultType.getShape())))
       return failure();
-    bool promote = entry.f32Compute && getComputeType(dispatchType) !=
-                                           dispatchType;
+    bool promote =
+        entry.f32Compute && getComputeType(dispatchType) != dispatchType;
     Value result = buildElementwise(
         rewriter, op->getLoc(), inputs, resultType,
         [&](OpBuilder &b, Location loc, ValueRange args) {
@@ -358,8 +360,8 @@ struct IdentityLowering : OnnxPattern<onnx::IdentityOp> {
   using OnnxPattern::OnnxPattern;
   LogicalResult lower(onnx::IdentityOp op, OpAdaptor adaptor,
                       ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, castToType(rewriter, op.getLoc(), adaptor.getX(),
-                                      op.getType()));
+    rewriter.replaceOp(
+        op, castToType(rewriter, op.getLoc(), adaptor.getX(), op.getType()));
     return success();
   }
 };
@@ -384,8 +386,8 @@ struct DropoutLowering : OnnxPattern<onnx::DropoutOp> {
     if (auto maskType = dyn_cast<RankedTensorType>(op.getMask().getType())) {
       Value allTrue = createScalar(rewriter, loc, rewriter.getI1Type(), 1);
       Value mask = createFilled(
-          rewriter, loc, tensor::getMixedSizes(rewriter, loc, adaptor.getData()),
-          allTrue);
+          rewriter, loc,
+          tensor::getMixedSizes(rewriter, loc, adaptor.getData()), allTrue);
       results.push_back(castToType(rewriter, loc, mask, maskType));
     } else {
       results.push_back(nullptr); // `none`: unused

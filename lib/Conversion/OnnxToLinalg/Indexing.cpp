@@ -1,16 +1,16 @@
-//===- Indexing.cpp - Gather, Slice, Split, Tile, Range, Trilu, CumSum ----===//
+//===- Indexing.cpp - Gather, GatherElements, Slice, Split ----------------===//
 //
-// Ops that read their input at computed positions: a linalg.generic over the
-// result whose body computes the source coordinates (linalg.index and the
-// index operands) and reads the input with tensor.extract. Slices with
-// positive steps and Split use tensor.extract_slice. Negative indices wrap
-// as ONNX says; an out-of-range index at run time is undefined behaviour.
+// Gather and GatherElements: a linalg.generic over the result whose body
+// computes the source coordinates (linalg.index and the index operand) and
+// reads the data with tensor.extract; one constant index is a slice. Slices
+// with positive steps and Split are tensor.extract_slice; negative steps
+// read through a generic. Negative indices wrap as ONNX says; an index out
+// of range at run time is undefined behaviour.
 //
 //===----------------------------------------------------------------------===//
 #include "Common.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
@@ -19,60 +19,6 @@ using namespace mlir::bitnet::onnx_to_linalg;
 namespace onnx = mlir::onnx_ir;
 
 namespace {
-
-/// Folding arith on index values.
-struct IndexMath {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value l, Value r) { return b.createOrFold<arith::AddIOp>(loc, l, r); }
-  Value sub(Value l, Value r) { return b.createOrFold<arith::SubIOp>(loc, l, r); }
-  Value mul(Value l, Value r) { return b.createOrFold<arith::MulIOp>(loc, l, r); }
-  Value max(Value l, Value r) { return b.createOrFold<arith::MaxSIOp>(loc, l, r); }
-  Value min(Value l, Value r) { return b.createOrFold<arith::MinSIOp>(loc, l, r); }
-  Value ceilDiv(Value l, Value r) {
-    return b.createOrFold<arith::CeilDivSIOp>(loc, l, r);
-  }
-  Value cmp(arith::CmpIPredicate p, Value l, Value r) {
-    return b.createOrFold<arith::CmpIOp>(loc, p, l, r);
-  }
-  Value select(Value cond, Value t, Value f) {
-    return b.createOrFold<arith::SelectOp>(loc, cond, t, f);
-  }
-  /// ONNX index wrapping: a negative index counts from `size`.
-  Value wrap(Value index, Value size) {
-    return select(cmp(arith::CmpIPredicate::slt, index, c(0)),
-                  add(index, size), index);
-  }
-  Value dim(Value tensor, int64_t d) {
-    return b.createOrFold<tensor::DimOp>(loc, tensor, d);
-  }
-};
-
-/// A parallel linalg.generic without inputs over `sizes` whose body yields
-/// `body(b, loc, iteration indices)`.
-Value buildIndexed(OpBuilder &b, Location loc, RankedTensorType resultType,
-                   ArrayRef<OpFoldResult> sizes, ValueRange inputs,
-                   ArrayRef<AffineMap> inputMaps,
-                   function_ref<Value(OpBuilder &, Location, ValueRange,
-                                      ValueRange)>
-                       body) {
-  Value init = createEmpty(b, loc, resultType, sizes);
-  int64_t rank = resultType.getRank();
-  SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
-      getParallelIterators(rank),
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        SmallVector<Value> indices;
-        for (int64_t d = 0; d < rank; ++d)
-          indices.push_back(linalg::IndexOp::create(nb, nloc, d));
-        linalg::YieldOp::create(nb, nloc,
-                                body(nb, nloc, indices, args.drop_back()));
-      });
-  return castToType(b, loc, generic.getResult(0), resultType);
-}
 
 struct GatherLowering : OnnxPattern<onnx::GatherOp> {
   using OnnxPattern::OnnxPattern;
@@ -102,8 +48,8 @@ struct GatherLowering : OnnxPattern<onnx::GatherOp> {
       int64_t index = (*constant)[0];
       if (index < 0)
         index += axisSizeStatic;
-      if (index < 0 || (!ShapedType::isDynamic(axisSizeStatic) &&
-                        index >= axisSizeStatic))
+      if (index < 0 ||
+          (!ShapedType::isDynamic(axisSizeStatic) && index >= axisSizeStatic))
         return nodeFailure(op, "index " + Twine((*constant)[0]) +
                                    " is out of range for a dim of size " +
                                    Twine(axisSizeStatic));
@@ -198,7 +144,8 @@ struct SliceLowering : OnnxPattern<onnx::SliceOp> {
       return nodeFailure(op, "axes that are not a constant are not supported");
     }
     if (!isNone(op.getSteps())) {
-      std::optional<SmallVector<int64_t>> given = getConstantInts(op.getSteps());
+      std::optional<SmallVector<int64_t>> given =
+          getConstantInts(op.getSteps());
       if (!given)
         return nodeFailure(op,
                            "steps that are not a constant are not supported");
@@ -211,8 +158,8 @@ struct SliceLowering : OnnxPattern<onnx::SliceOp> {
     IndexMath m{rewriter, loc};
     SmallVector<Value> starts = extractIndexElements(
         rewriter, loc, adaptor.getStarts(), op.getStarts(), n);
-    SmallVector<Value> ends = extractIndexElements(
-        rewriter, loc, adaptor.getEnds(), op.getEnds(), n);
+    SmallVector<Value> ends =
+        extractIndexElements(rewriter, loc, adaptor.getEnds(), op.getEnds(), n);
     SmallVector<OpFoldResult> dataSizes =
         tensor::getMixedSizes(rewriter, loc, data);
     SmallVector<Value> offsets(rank, m.c(0)), sizes, strides(rank, m.c(1));
@@ -239,8 +186,8 @@ struct SliceLowering : OnnxPattern<onnx::SliceOp> {
         Value last = m.sub(dim, m.c(1));
         start = m.min(m.max(start, m.c(0)), last);
         end = m.min(m.max(end, m.c(-1)), last);
-        sizes[*axis] = m.max(
-            m.ceilDiv(m.sub(start, end), m.c(-steps[i])), m.c(0));
+        sizes[*axis] =
+            m.max(m.ceilDiv(m.sub(start, end), m.c(-steps[i])), m.c(0));
       }
       offsets[*axis] = start;
       strides[*axis] = step;
@@ -259,8 +206,7 @@ struct SliceLowering : OnnxPattern<onnx::SliceOp> {
             IndexMath bm{b, l};
             SmallVector<Value> coords;
             for (int64_t d = 0; d < rank; ++d)
-              coords.push_back(
-                  bm.add(offsets[d], bm.mul(ivs[d], strides[d])));
+              coords.push_back(bm.add(offsets[d], bm.mul(ivs[d], strides[d])));
             return tensor::ExtractOp::create(b, l, data, coords);
           });
     }
@@ -283,15 +229,14 @@ struct SplitLowering : OnnxPattern<onnx::SplitOp> {
     IndexMath m{rewriter, loc};
     SmallVector<Value> parts;
     if (!isNone(op.getSplit())) {
-      std::optional<SmallVector<int64_t>> split = getConstantInts(op.getSplit());
+      std::optional<SmallVector<int64_t>> split =
+          getConstantInts(op.getSplit());
       if (!split)
-        return nodeFailure(op,
-                           "a split operand that is not a constant is not "
-                           "supported");
+        return nodeFailure(op, "a split operand that is not a constant is not "
+                               "supported");
       if (static_cast<int64_t>(split->size()) != count)
         return nodeFailure(op, "split has " + Twine(split->size()) +
-                                   " entries for " + Twine(count) +
-                                   " outputs");
+                                   " entries for " + Twine(count) + " outputs");
       for (int64_t size : *split)
         parts.push_back(m.c(size));
     } else {
@@ -299,11 +244,11 @@ struct SplitLowering : OnnxPattern<onnx::SplitOp> {
       Value dim = m.dim(input, *axis);
       Value part = m.ceilDiv(dim, m.c(count));
       for (int64_t i = 0; i < count; ++i)
-        parts.push_back(i + 1 < count
-                            ? part
-                            : m.sub(dim, m.mul(part, m.c(count - 1))));
+        parts.push_back(
+            i + 1 < count ? part : m.sub(dim, m.mul(part, m.c(count - 1))));
     }
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, input);
     SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     SmallVector<Value> results;
@@ -321,191 +266,9 @@ struct SplitLowering : OnnxPattern<onnx::SplitOp> {
   }
 };
 
-struct TileLowering : OnnxPattern<onnx::TileOp> {
-  using OnnxPattern::OnnxPattern;
-  LogicalResult lower(onnx::TileOp op, OpAdaptor adaptor,
-                      ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Value input = adaptor.getInput();
-    int64_t rank = getTensorType(input).getRank();
-    IndexMath m{rewriter, loc};
-    SmallVector<Value> repeats = extractIndexElements(
-        rewriter, loc, adaptor.getRepeats(), op.getRepeats(), rank);
-    if (static_cast<int64_t>(repeats.size()) != rank)
-      return nodeFailure(op, "repeats must have one entry per input dim");
-    SmallVector<Value> inSizes, sizes;
-    for (int64_t d = 0; d < rank; ++d) {
-      inSizes.push_back(m.dim(input, d));
-      sizes.push_back(m.mul(inSizes[d], repeats[d]));
-    }
-    Value result = buildIndexed(
-        rewriter, loc, cast<RankedTensorType>(op.getType()),
-        getAsOpFoldResult(sizes), {}, {},
-        [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange) {
-          SmallVector<Value> coords;
-          for (int64_t d = 0; d < rank; ++d)
-            coords.push_back(b.createOrFold<arith::RemUIOp>(l, ivs[d],
-                                                             inSizes[d]));
-          return tensor::ExtractOp::create(b, l, input, coords);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-/// The single element of a scalar (or 1-element) tensor.
-Value extractScalar(OpBuilder &b, Location loc, Value tensor) {
-  RankedTensorType type = getTensorType(tensor);
-  SmallVector<Value> indices(type.getRank(),
-                             arith::ConstantIndexOp::create(b, loc, 0));
-  return tensor::ExtractOp::create(b, loc, tensor, indices);
-}
-
-/// start + i * delta for i < max(ceil((limit - start) / delta), 0).
-struct RangeLowering : OnnxPattern<onnx::RangeOp> {
-  using OnnxPattern::OnnxPattern;
-  LogicalResult lower(onnx::RangeOp op, OpAdaptor adaptor,
-                      ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Type type = resultType.getElementType();
-    if (resultType.getRank() != 1 || type.isInteger(1))
-      return nodeFailure(op, "the result must be a 1-D numeric tensor");
-    for (Value operand : adaptor.getOperands())
-      if (getTensorType(operand).getNumElements() != 1)
-        return nodeFailure(op, "start, limit and delta must be scalars");
-    Value start = extractScalar(rewriter, loc, adaptor.getStart());
-    Value limit = extractScalar(rewriter, loc, adaptor.getLimit());
-    Value delta = extractScalar(rewriter, loc, adaptor.getDelta());
-    bool isFloat = isa<FloatType>(type);
-    OpFoldResult size;
-    if (!resultType.isDynamicDim(0)) {
-      size = rewriter.getIndexAttr(resultType.getDimSize(0));
-    } else if (isFloat) {
-      Value span = arith::SubFOp::create(rewriter, loc, limit, start);
-      Value steps = math::CeilOp::create(
-          rewriter, loc, arith::DivFOp::create(rewriter, loc, span, delta));
-      size = IndexMath{rewriter, loc}.max(scalarToIndex(rewriter, loc, steps),
-                                          IndexMath{rewriter, loc}.c(0));
-    } else {
-      IndexMath m{rewriter, loc};
-      Value span = m.sub(scalarToIndex(rewriter, loc, limit),
-                         scalarToIndex(rewriter, loc, start));
-      size = m.max(m.ceilDiv(span, scalarToIndex(rewriter, loc, delta)),
-                   m.c(0));
-    }
-    Value result = buildIndexed(
-        rewriter, loc, resultType, size, {}, {},
-        [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange) -> Value {
-          Value i = indexToScalar(b, l, ivs[0], type);
-          if (isFloat)
-            return arith::AddFOp::create(
-                b, l, start, arith::MulFOp::create(b, l, i, delta));
-          return arith::AddIOp::create(b, l, start,
-                                       arith::MulIOp::create(b, l, i, delta));
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-/// Keeps the elements on and above (upper) or on and below (lower) the k-th
-/// diagonal of the last two dims; the others become 0.
-struct TriluLowering : OnnxPattern<onnx::TriluOp> {
-  using OnnxPattern::OnnxPattern;
-  LogicalResult lower(onnx::TriluOp op, OpAdaptor adaptor,
-                      ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Value input = adaptor.getInput();
-    int64_t rank = getTensorType(input).getRank();
-    if (rank < 2)
-      return nodeFailure(op, "the input must have rank >= 2");
-    Value k = isNone(adaptor.getK())
-                  ? arith::ConstantIndexOp::create(rewriter, loc, 0)
-                  : extractIndexElements(rewriter, loc, adaptor.getK(),
-                                         op.getK(), 1)
-                        .front();
-    bool upper = op.getUpper() != 0;
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Value result = buildElementwise(
-        rewriter, loc, input, resultType,
-        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-          Value row = linalg::IndexOp::create(b, l, rank - 2);
-          Value col = linalg::IndexOp::create(b, l, rank - 1);
-          Value diagonal = arith::SubIOp::create(b, l, col, row);
-          Value keep = arith::CmpIOp::create(
-              b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
-              diagonal, k);
-          Value zero = createScalar(b, l, args[0].getType(), 0);
-          return arith::SelectOp::create(b, l, keep, args[0], zero);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
-/// y[..i..] = sum over j of x[..j..] for j <= i (j < i exclusive; reversed
-/// for reverse): a reduction over an extra loop j, O(n^2) along the axis.
-struct CumSumLowering : OnnxPattern<onnx::CumSumOp> {
-  using OnnxPattern::OnnxPattern;
-  LogicalResult lower(onnx::CumSumOp op, OpAdaptor adaptor,
-                      ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Value x = adaptor.getX();
-    int64_t rank = getTensorType(x).getRank();
-    Type type = getElementType(x);
-    if (rank == 0 || type.isInteger(1))
-      return nodeFailure(op, "the input must be a numeric tensor of rank >= 1");
-    std::optional<SmallVector<int64_t>> axisValue = getConstantInts(op.getAxis());
-    if (!axisValue || axisValue->size() != 1)
-      return nodeFailure(op, "an axis that is not a constant is not supported");
-    FailureOr<int64_t> axis = normalizeAxis(op, axisValue->front(), rank);
-    if (failed(axis))
-      return failure();
-    MLIRContext *ctx = rewriter.getContext();
-    SmallVector<AffineExpr> inExprs, outExprs;
-    for (int64_t d = 0; d < rank; ++d) {
-      outExprs.push_back(getAffineDimExpr(d, ctx));
-      inExprs.push_back(getAffineDimExpr(d == *axis ? rank : d, ctx));
-    }
-    SmallVector<AffineMap> maps = {AffineMap::get(rank + 1, 0, inExprs, ctx),
-                                   AffineMap::get(rank + 1, 0, outExprs, ctx)};
-    SmallVector<utils::IteratorType> iterators = getParallelIterators(rank);
-    iterators.push_back(utils::IteratorType::reduction);
-    Value init = createFilled(rewriter, loc,
-                              tensor::getMixedSizes(rewriter, loc, x),
-                              createScalar(rewriter, loc, type, 0));
-    bool exclusive = op.getExclusive() != 0, reverse = op.getReverse() != 0;
-    arith::CmpIPredicate predicate =
-        reverse ? (exclusive ? arith::CmpIPredicate::ugt
-                             : arith::CmpIPredicate::uge)
-                : (exclusive ? arith::CmpIPredicate::ult
-                             : arith::CmpIPredicate::ule);
-    int64_t axisDim = *axis;
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{init.getType()}, ValueRange{x},
-        ValueRange{init}, maps, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value i = linalg::IndexOp::create(b, l, axisDim);
-          Value j = linalg::IndexOp::create(b, l, rank);
-          Value include = arith::CmpIOp::create(b, l, predicate, j, i);
-          Value term = arith::SelectOp::create(
-              b, l, include, args[0], createScalar(b, l, type, 0));
-          Value sum = isa<FloatType>(type)
-                          ? Value(arith::AddFOp::create(b, l, args[1], term))
-                          : Value(arith::AddIOp::create(b, l, args[1], term));
-          linalg::YieldOp::create(b, l, sum);
-        });
-    rewriter.replaceOp(
-        op, castToType(rewriter, loc, generic.getResult(0), op.getType()));
-    return success();
-  }
-};
-
 } // namespace
 
 void onnx_to_linalg::populateIndexingPatterns(RewritePatternSet &patterns) {
   patterns.add<GatherLowering, GatherElementsLowering, SliceLowering,
-               SplitLowering, TileLowering, RangeLowering, TriluLowering,
-               CumSumLowering>(patterns.getContext());
+               SplitLowering>(patterns.getContext());
 }

@@ -41,7 +41,8 @@ public:
 
 private:
   int64_t numBatchDims() const {
-    return std::max(getTensorType(lhs).getRank(), getTensorType(rhs).getRank()) -
+    return std::max(getTensorType(lhs).getRank(),
+                    getTensorType(rhs).getRank()) -
            2;
   }
 
@@ -54,8 +55,12 @@ private:
   /// Size of the M (N) dim of the lhs (rhs).
   OpFoldResult sizeM() { return tensor::getMixedSizes(b, loc, lhs)[dimM()]; }
   OpFoldResult sizeN() { return tensor::getMixedSizes(b, loc, rhs)[dimN()]; }
-  int64_t dimM() const { return getTensorType(lhs).getRank() - (transA ? 1 : 2); }
-  int64_t dimN() const { return getTensorType(rhs).getRank() - (transB ? 2 : 1); }
+  int64_t dimM() const {
+    return getTensorType(lhs).getRank() - (transA ? 1 : 2);
+  }
+  int64_t dimN() const {
+    return getTensorType(rhs).getRank() - (transB ? 2 : 1);
+  }
 
   Value zeroFilled(ArrayRef<OpFoldResult> sizes) {
     return createFilled(b, loc, sizes, createScalar(b, loc, accType, 0));
@@ -84,8 +89,8 @@ private:
     sizes.push_back(flatSizes[1]);
     SmallVector<int64_t> shape(typeA.getShape().drop_back());
     shape.push_back(getTensorType(product).getDimSize(1));
-    return tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get(shape, accType), product, groups, sizes);
+    return expandShape(b, loc, RankedTensorType::get(shape, accType), product,
+                       groups, sizes);
   }
 
   /// Equal batch dims: one batch dim for linalg.batch_matmul.
@@ -102,8 +107,8 @@ private:
                               .getResult();
     };
     Value a = collapse(lhs), c = collapse(rhs);
-    SmallVector<OpFoldResult> flatSizes = {
-        tensor::getMixedSizes(b, loc, a)[0], sizeM(), sizeN()};
+    SmallVector<OpFoldResult> flatSizes = {tensor::getMixedSizes(b, loc, a)[0],
+                                           sizeM(), sizeN()};
     Value product =
         linalg::BatchMatmulOp::create(b, loc, ValueRange{a, c},
                                       ValueRange{zeroFilled(flatSizes)})
@@ -114,8 +119,8 @@ private:
     sizes.back() = flatSizes[2];
     SmallVector<int64_t> shape(getTensorType(lhs).getShape());
     shape.back() = getTensorType(product).getDimSize(2);
-    return tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get(shape, accType), product, groups, sizes);
+    return expandShape(b, loc, RankedTensorType::get(shape, accType), product,
+                       groups, sizes);
   }
 
   /// Loops [batch..., m, n, k]; operands read through broadcast maps.
@@ -182,10 +187,12 @@ private:
                  Value sum;
                  if (isa<FloatType>(accType))
                    sum = arith::AddFOp::create(
-                       nb, nloc, args[2], arith::MulFOp::create(nb, nloc, x, y));
+                       nb, nloc, args[2],
+                       arith::MulFOp::create(nb, nloc, x, y));
                  else
                    sum = arith::AddIOp::create(
-                       nb, nloc, args[2], arith::MulIOp::create(nb, nloc, x, y));
+                       nb, nloc, args[2],
+                       arith::MulIOp::create(nb, nloc, x, y));
                  linalg::YieldOp::create(nb, nloc, sum);
                })
         .getResult(0);
@@ -265,10 +272,10 @@ struct GemmLowering : OnnxPattern<onnx::GemmOp> {
     if (!isFloat && (alpha != std::floor(alpha) || beta != std::floor(beta)))
       return nodeFailure(op, "integer Gemm needs integral alpha and beta");
     Type accType = getComputeType(elementType);
-    Value product = MatmulBuilder(rewriter, loc, adaptor.getA(), adaptor.getB(),
-                                  accType, op.getTransA() != 0,
-                                  op.getTransB() != 0)
-                        .build();
+    Value product =
+        MatmulBuilder(rewriter, loc, adaptor.getA(), adaptor.getB(), accType,
+                      op.getTransA() != 0, op.getTransB() != 0)
+            .build();
     SmallVector<Value> inputs = {product};
     bool hasC = !isNone(adaptor.getC()) && beta != 0;
     if (hasC)

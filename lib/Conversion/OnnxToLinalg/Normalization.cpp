@@ -37,8 +37,7 @@ Value mapTensor(OpBuilder &b, Location loc, ValueRange inputs, Value like,
                           body);
 }
 
-struct LayerNormalizationLowering
-    : OnnxPattern<onnx::LayerNormalizationOp> {
+struct LayerNormalizationLowering : OnnxPattern<onnx::LayerNormalizationOp> {
   using OnnxPattern::OnnxPattern;
   LogicalResult lower(onnx::LayerNormalizationOp op, OpAdaptor adaptor,
                       ConversionPatternRewriter &rewriter) const override {
@@ -105,8 +104,8 @@ struct LayerNormalizationLowering
           Value centered = arith::SubFOp::create(
               b, l, convertScalar(b, l, args[0], f), args[1]);
           Value normalized = arith::MulFOp::create(b, l, centered, args[2]);
-          Value value = arith::MulFOp::create(
-              b, l, normalized, convertScalar(b, l, args[3], f));
+          Value value = arith::MulFOp::create(b, l, normalized,
+                                              convertScalar(b, l, args[3], f));
           if (hasBias)
             value = arith::AddFOp::create(b, l, value,
                                           convertScalar(b, l, args[4], f));
@@ -122,12 +121,13 @@ struct LayerNormalizationLowering
         results.push_back(nullptr); // `none`: not used
         continue;
       }
-      Value converted =
-          mapTensor(rewriter, loc, stat, stat, type.getElementType(),
-                    [&](OpBuilder &b, Location l, ValueRange args) {
-                      return convertScalar(b, l, args[0],
-                                           type.getElementType());
-                    });
+      Value converted = stat;
+      if (type.getElementType() != f)
+        converted = mapTensor(rewriter, loc, stat, stat, type.getElementType(),
+                              [&](OpBuilder &b, Location l, ValueRange args) {
+                                return convertScalar(b, l, args[0],
+                                                     type.getElementType());
+                              });
       results.push_back(castToType(rewriter, loc, converted, type));
     }
     rewriter.replaceOp(op, results);
@@ -167,7 +167,8 @@ struct SoftmaxLowering : OnnxPattern<OpTy> {
     Value sum = reduceKeepingDims(
         rewriter, loc, {x, max}, reduced, createScalar(rewriter, loc, f, 0),
         [&](OpBuilder &b, Location l, Value acc, ValueRange args) {
-          Value exp = math::ExpOp::create(b, l, shifted(b, l, args[0], args[1]));
+          Value exp =
+              math::ExpOp::create(b, l, shifted(b, l, args[0], args[1]));
           return arith::AddFOp::create(b, l, acc, exp);
         });
     auto resultType = cast<RankedTensorType>(op.getType());

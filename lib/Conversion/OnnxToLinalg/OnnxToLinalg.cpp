@@ -2,8 +2,9 @@
 //
 // Lowers onnx ops to linalg/tensor/arith/math on tensors. The patterns live
 // in one file per family (Elementwise, Reductions, MatMul, Normalization,
-// Shapes, Indexing); this file runs them as a partial conversion with the
-// onnx dialect illegal, so that an op left over is an error at its node.
+// Shapes, Indexing, Generators); this file runs them as a partial
+// conversion with the onnx dialect illegal, so that an op left over is an
+// error at its node.
 //
 //===----------------------------------------------------------------------===//
 #include "Common.h"
@@ -26,6 +27,7 @@ void bitnet::populateOnnxToLinalgPatterns(RewritePatternSet &patterns) {
   onnx_to_linalg::populateNormalizationPatterns(patterns);
   onnx_to_linalg::populateShapePatterns(patterns);
   onnx_to_linalg::populateIndexingPatterns(patterns);
+  onnx_to_linalg::populateGeneratorPatterns(patterns);
 }
 
 namespace {

@@ -97,9 +97,8 @@ struct ReduceLowering : OnnxPattern<OpTy> {
     Type elementType = dataType.getElementType();
     if (kind == ReduceKind::Mean && elementType.isInteger(1))
       return nodeFailure(op, "element type i1 is not supported");
-    FailureOr<SmallVector<bool>> reduced =
-        getReducedDims(op, op.getAxes(), dataType.getRank(),
-                       op.getNoopWithEmptyAxes() != 0);
+    FailureOr<SmallVector<bool>> reduced = getReducedDims(
+        op, op.getAxes(), dataType.getRank(), op.getNoopWithEmptyAxes() != 0);
     if (failed(reduced))
       return failure();
     if (reduced->empty() && dataType.getRank() != 0) { // noop_with_empty_axes
@@ -114,14 +113,14 @@ struct ReduceLowering : OnnxPattern<OpTy> {
     Value result = buildReduction(rewriter, loc, data, *reduced, init, combine);
 
     if (kind == ReduceKind::Mean || accType != elementType) {
-      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, data);
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, data);
       SmallVector<OpFoldResult> reducedSizes;
       for (auto [size, isReduced] : llvm::zip_equal(sizes, *reduced))
         if (isReduced)
           reducedSizes.push_back(size);
-      Value count = indexToScalar(rewriter, loc,
-                                  productOfSizes(rewriter, loc, reducedSizes),
-                                  accType);
+      Value count = indexToScalar(
+          rewriter, loc, productOfSizes(rewriter, loc, reducedSizes), accType);
       RankedTensorType accTensor = getTensorType(result);
       auto finalType = accTensor.clone(elementType);
       result = buildElementwise(
@@ -129,11 +128,10 @@ struct ReduceLowering : OnnxPattern<OpTy> {
           [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
             Value value = args[0];
             if (kind == ReduceKind::Mean)
-              value = isa<FloatType>(accType)
-                          ? Value(arith::DivFOp::create(b, bodyLoc, value,
-                                                        count))
-                          : Value(arith::DivSIOp::create(b, bodyLoc, value,
-                                                         count));
+              value =
+                  isa<FloatType>(accType)
+                      ? Value(arith::DivFOp::create(b, bodyLoc, value, count))
+                      : Value(arith::DivSIOp::create(b, bodyLoc, value, count));
             return convertScalar(b, bodyLoc, value, elementType);
           });
     }
@@ -165,7 +163,8 @@ struct ArgMaxLowering : OnnxPattern<onnx::ArgMaxOp> {
     SmallVector<bool> reduced(rank, false);
     reduced[*axis] = true;
 
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, data);
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, data);
     SmallVector<OpFoldResult> keptSizes;
     SmallVector<utils::IteratorType> iterators;
     for (int64_t d = 0; d < rank; ++d) {
@@ -180,8 +179,8 @@ struct ArgMaxLowering : OnnxPattern<onnx::ArgMaxOp> {
     Value indices = createFilled(rewriter, loc, keptSizes, zero);
     MLIRContext *ctx = rewriter.getContext();
     AffineMap kept = getKeptDimsMap(ctx, reduced);
-    SmallVector<AffineMap> maps = {
-        AffineMap::getMultiDimIdentityMap(rank, ctx), kept, kept};
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                   kept, kept};
     bool last = op.getSelectLastIndex() != 0;
     int64_t axisDim = *axis;
     auto generic = linalg::GenericOp::create(
@@ -191,24 +190,23 @@ struct ArgMaxLowering : OnnxPattern<onnx::ArgMaxOp> {
           Value x = args[0], best = args[1], bestIndex = args[2];
           Value better;
           if (isa<FloatType>(elementType))
-            better = arith::CmpFOp::create(
-                b, bodyLoc,
-                last ? arith::CmpFPredicate::OGE : arith::CmpFPredicate::OGT,
-                x, best);
+            better = arith::CmpFOp::create(b, bodyLoc,
+                                           last ? arith::CmpFPredicate::OGE
+                                                : arith::CmpFPredicate::OGT,
+                                           x, best);
           else
-            better = arith::CmpIOp::create(
-                b, bodyLoc,
-                last ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sgt,
-                x, best);
+            better = arith::CmpIOp::create(b, bodyLoc,
+                                           last ? arith::CmpIPredicate::sge
+                                                : arith::CmpIPredicate::sgt,
+                                           x, best);
           Value position = arith::IndexCastOp::create(
               b, bodyLoc, b.getI64Type(),
               linalg::IndexOp::create(b, bodyLoc, axisDim));
           linalg::YieldOp::create(
               b, bodyLoc,
-              ValueRange{
-                  arith::SelectOp::create(b, bodyLoc, better, x, best),
-                  arith::SelectOp::create(b, bodyLoc, better, position,
-                                          bestIndex)});
+              ValueRange{arith::SelectOp::create(b, bodyLoc, better, x, best),
+                         arith::SelectOp::create(b, bodyLoc, better, position,
+                                                 bestIndex)});
         });
     Value result = generic.getResult(1);
     if (op.getKeepdims() != 0)
@@ -221,10 +219,11 @@ struct ArgMaxLowering : OnnxPattern<onnx::ArgMaxOp> {
 } // namespace
 
 void onnx_to_linalg::populateReductionPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReduceLowering<onnx::ReduceSumOp, ReduceKind::Sum>,
-               ReduceLowering<onnx::ReduceMeanOp, ReduceKind::Mean>,
-               ReduceLowering<onnx::ReduceProdOp, ReduceKind::Prod>,
-               ReduceLowering<onnx::ReduceMaxOp, ReduceKind::Max>,
-               ReduceLowering<onnx::ReduceMinOp, ReduceKind::Min>,
-               ArgMaxLowering>(patterns.getContext());
+  patterns
+      .add<ReduceLowering<onnx::ReduceSumOp, ReduceKind::Sum>,
+           ReduceLowering<onnx::ReduceMeanOp, ReduceKind::Mean>,
+           ReduceLowering<onnx::ReduceProdOp, ReduceKind::Prod>,
+           ReduceLowering<onnx::ReduceMaxOp, ReduceKind::Max>,
+           ReduceLowering<onnx::ReduceMinOp, ReduceKind::Min>, ArgMaxLowering>(
+          patterns.getContext());
 }

@@ -33,23 +33,6 @@ RankedTensorType refineType(RankedTensorType type,
   return type.clone(shape);
 }
 
-/// Folding arith on index values.
-struct IndexMath {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value eq(Value l, Value r) {
-    return b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, l, r);
-  }
-  Value select(Value cond, Value t, Value f) {
-    return b.createOrFold<arith::SelectOp>(loc, cond, t, f);
-  }
-  Value mul(Value l, Value r) { return b.createOrFold<arith::MulIOp>(loc, l, r); }
-  Value div(Value l, Value r) {
-    return b.createOrFold<arith::DivSIOp>(loc, l, r);
-  }
-};
-
 struct ReshapeLowering : OnnxPattern<onnx::ReshapeOp> {
   using OnnxPattern::OnnxPattern;
   LogicalResult lower(onnx::ReshapeOp op, OpAdaptor adaptor,
@@ -123,7 +106,8 @@ struct FlattenLowering : OnnxPattern<onnx::FlattenOp> {
                                  " is out of range for rank " + Twine(rank));
     if (axis < 0)
       axis += rank;
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, input);
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, input);
     ArrayRef<OpFoldResult> all(sizes);
     SmallVector<OpFoldResult> flatSizes = {
         getAsOpFoldResult(productOfSizes(rewriter, loc, all.take_front(axis))),
@@ -216,14 +200,20 @@ struct TransposeLowering : OnnxPattern<onnx::TransposeOp> {
     else
       for (int64_t d = rank - 1; d >= 0; --d)
         perm.push_back(d);
-    SmallVector<OpFoldResult> inSizes = tensor::getMixedSizes(rewriter, loc, data);
+    // The identity (also every rank-0 and 1-D transpose, which
+    // linalg.transpose does not verify at rank 0) moves nothing.
+    if (llvm::equal(perm, llvm::seq<int64_t>(0, rank))) {
+      rewriter.replaceOp(op, castToType(rewriter, loc, data, op.getType()));
+      return success();
+    }
+    SmallVector<OpFoldResult> inSizes =
+        tensor::getMixedSizes(rewriter, loc, data);
     SmallVector<OpFoldResult> sizes;
     for (int64_t d : perm)
       sizes.push_back(inSizes[d]);
     Value init = createEmpty(rewriter, loc, sizes, getElementType(data));
-    Value result =
-        linalg::TransposeOp::create(rewriter, loc, data, init, perm)
-            .getResult()[0];
+    Value result = linalg::TransposeOp::create(rewriter, loc, data, init, perm)
+                       .getResult()[0];
     rewriter.replaceOp(op, castToType(rewriter, loc, result, op.getType()));
     return success();
   }
@@ -247,7 +237,7 @@ struct ConcatLowering : OnnxPattern<onnx::ConcatOp> {
     for (Value input : inputs) {
       offsets.push_back(total);
       total = rewriter.createOrFold<arith::AddIOp>(
-          loc, total, tensor::DimOp::create(rewriter, loc, input, *axis));
+          loc, total, rewriter.createOrFold<tensor::DimOp>(loc, input, *axis));
     }
     sizes[*axis] = getAsOpFoldResult(total);
     auto resultType = cast<RankedTensorType>(op.getType());
@@ -280,15 +270,18 @@ struct ShapeLowering : OnnxPattern<onnx::ShapeOp> {
     };
     int64_t start = clampIndex(op.getStart().value_or(0));
     int64_t end = clampIndex(op.getEnd().value_or(rank));
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, data);
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, data);
     SmallVector<Value> elements;
     for (int64_t d = start; d < end; ++d)
       elements.push_back(indexToScalar(
-          rewriter, loc, getValueOrCreateConstantIndexOp(rewriter, loc, sizes[d]),
+          rewriter, loc,
+          getValueOrCreateConstantIndexOp(rewriter, loc, sizes[d]),
           rewriter.getI64Type()));
     auto type = RankedTensorType::get({static_cast<int64_t>(elements.size())},
                                       rewriter.getI64Type());
-    Value result = tensor::FromElementsOp::create(rewriter, loc, type, elements);
+    Value result =
+        tensor::FromElementsOp::create(rewriter, loc, type, elements);
     rewriter.replaceOp(op, castToType(rewriter, loc, result, op.getType()));
     return success();
   }
@@ -344,8 +337,8 @@ struct ExpandLowering : OnnxPattern<onnx::ExpandOp> {
         sizes.push_back(getAsOpFoldResult(shape[s]));
       } else {
         Value in = getValueOrCreateConstantIndexOp(rewriter, loc, inSizes[i]);
-        sizes.push_back(getAsOpFoldResult(
-            m.select(m.eq(shape[s], m.c(1)), in, shape[s])));
+        sizes.push_back(
+            getAsOpFoldResult(m.select(m.eq(shape[s], m.c(1)), in, shape[s])));
       }
     }
     Value result = buildElementwise(
@@ -383,7 +376,8 @@ struct ConstantOfShapeLowering : OnnxPattern<onnx::ConstantOfShapeOp> {
                              "rank");
     Value empty =
         createEmpty(rewriter, loc, resultType, getAsOpFoldResult(shape));
-    Value result = linalg::FillOp::create(rewriter, loc, fill, empty).getResult(0);
+    Value result =
+        linalg::FillOp::create(rewriter, loc, fill, empty).getResult(0);
     rewriter.replaceOp(op, castToType(rewriter, loc, result, resultType));
     return success();
   }
@@ -392,8 +386,8 @@ struct ConstantOfShapeLowering : OnnxPattern<onnx::ConstantOfShapeOp> {
 } // namespace
 
 void onnx_to_linalg::populateShapePatterns(RewritePatternSet &patterns) {
-  patterns.add<ReshapeLowering, FlattenLowering, SqueezeLowering,
-               UnsqueezeLowering, TransposeLowering, ConcatLowering,
-               ShapeLowering, SizeLowering, ExpandLowering,
-               ConstantOfShapeLowering>(patterns.getContext());
+  patterns
+      .add<ReshapeLowering, FlattenLowering, SqueezeLowering, UnsqueezeLowering,
+           TransposeLowering, ConcatLowering, ShapeLowering, SizeLowering,
+           ExpandLowering, ConstantOfShapeLowering>(patterns.getContext());
 }

@@ -219,13 +219,15 @@ static LogicalResult linkSharedLibrary(const CPUTargetOptions &options,
   std::string message;
   int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                          &message);
-  if (status != 0)
+  if (status != 0) {
+    llvm::sys::fs::remove(outputPath); // whatever a failed link left
     return emitError(loc) << "linking '" << outputPath << "' failed: '"
                           << llvm::join(args, " ") << "' "
                           << (status < 0 ? "could not run"
                                          : "exited with status " +
                                                std::to_string(status))
                           << (message.empty() ? "" : ": ") << message;
+  }
   return success();
 }
 
