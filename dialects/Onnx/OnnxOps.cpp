@@ -67,8 +67,8 @@ LogicalResult ClipOp::verify() {
     auto type = dyn_cast<RankedTensorType>(bound.getType());
     if (!type)
       continue;
-    if (type.getNumElements() > 1 || (type.hasStaticShape() &&
-                                      type.getNumElements() != 1))
+    // getNumElements() is only defined for static shapes.
+    if (type.hasStaticShape() && type.getNumElements() != 1)
       return emitOpError("min and max must be scalars, got ") << type;
     if (type.getElementType() !=
         cast<ShapedType>(getInput().getType()).getElementType())

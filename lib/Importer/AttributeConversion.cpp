@@ -13,11 +13,10 @@ StringRef importer::getAttributeKindName(int kind) {
       static_cast<AttributeProto::AttributeType>(kind));
 }
 
-FailureOr<Attribute>
-importer::convertAttribute(MLIRContext *context,
-                           const AttributeProto &attribute,
-                           ExternalDataFiles &externalData,
-                           ErrorEmitter emitError) {
+FailureOr<Attribute> importer::convertAttribute(MLIRContext *context,
+                                                const AttributeProto &attribute,
+                                                ExternalDataFiles &externalData,
+                                                ErrorEmitter emitError) {
   Builder builder(context);
   if (!attribute.ref_attr_name().empty()) {
     emitError() << "refers to the attribute '" << attribute.ref_attr_name()
@@ -32,11 +31,11 @@ importer::convertAttribute(MLIRContext *context,
   case AttributeProto::STRING:
     return Attribute(builder.getStringAttr(attribute.s()));
   case AttributeProto::INTS:
-    return Attribute(builder.getDenseI64ArrayAttr(ArrayRef<int64_t>(
-        attribute.ints().data(), attribute.ints().size())));
+    return Attribute(builder.getDenseI64ArrayAttr(
+        ArrayRef<int64_t>(attribute.ints().data(), attribute.ints().size())));
   case AttributeProto::FLOATS:
-    return Attribute(builder.getDenseF32ArrayAttr(ArrayRef<float>(
-        attribute.floats().data(), attribute.floats().size())));
+    return Attribute(builder.getDenseF32ArrayAttr(
+        ArrayRef<float>(attribute.floats().data(), attribute.floats().size())));
   case AttributeProto::TENSOR: {
     FailureOr<DenseElementsAttr> elements =
         convertTensor(context, attribute.t(), externalData, emitError);
@@ -45,7 +44,8 @@ importer::convertAttribute(MLIRContext *context,
     return Attribute(*elements);
   }
   default:
-    emitError() << "attributes of kind " << getAttributeKindName(attribute.type())
+    emitError() << "attributes of kind "
+                << getAttributeKindName(attribute.type())
                 << " are not supported";
     return failure();
   }

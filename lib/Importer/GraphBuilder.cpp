@@ -25,8 +25,7 @@ public:
                const SchemaRegistry &schemas, ExternalDataFiles &externalData,
                ModelContext &model)
       : graph(graph), opset(opset), schemas(schemas),
-        externalData(externalData), model(model),
-        builder(model.getContext()) {}
+        externalData(externalData), model(model), builder(model.getContext()) {}
 
   OwningOpRef<ModuleOp> build();
 
@@ -60,7 +59,7 @@ Value GraphBuilder::getNoValue() {
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(body);
     noValue = onnx_ir::NoValueOp::create(builder, model.getFileLoc(),
-                                        builder.getNoneType());
+                                         builder.getNoneType());
   }
   return noValue;
 }
@@ -73,8 +72,7 @@ LogicalResult GraphBuilder::addArguments(func::FuncOp func) {
       continue;
     FailureOr<Type> type =
         convertValueType(model.getContext(), input.type(), [&] {
-          return model.emitError()
-                 << "graph input '" << input.name() << "': ";
+          return model.emitError() << "graph input '" << input.name() << "': ";
         });
     if (failed(type))
       return failure();
@@ -103,14 +101,13 @@ LogicalResult GraphBuilder::addInitializers() {
       continue;
     FailureOr<DenseElementsAttr> elements =
         convertTensor(model.getContext(), tensor, externalData, [&] {
-          return model.emitError()
-                 << "initializer '" << tensor.name() << "': ";
+          return model.emitError() << "initializer '" << tensor.name() << "': ";
         });
     if (failed(elements))
       return failure();
-    values[tensor.name()] = onnx_ir::ConstantOp::create(
-        builder, model.getNameLoc(tensor.name()), elements->getType(),
-        *elements);
+    values[tensor.name()] =
+        onnx_ir::ConstantOp::create(builder, model.getNameLoc(tensor.name()),
+                                    elements->getType(), *elements);
     // The attribute holds a copy; drop the proto's.
     tensor.clear_raw_data();
     tensor.clear_float_data();
@@ -125,11 +122,11 @@ LogicalResult GraphBuilder::addInitializers() {
 /// Pads `values` with `padding` to the schema's formal parameter count,
 /// unless the last one is variadic.
 template <typename T>
-static void padToFormals(SmallVectorImpl<T> &values,
-                         const std::vector<onnx::OpSchema::FormalParameter> &formals,
-                         llvm::function_ref<T()> padding) {
-  if (formals.empty() ||
-      formals.back().GetOption() == onnx::OpSchema::Variadic)
+static void
+padToFormals(SmallVectorImpl<T> &values,
+             const std::vector<onnx::OpSchema::FormalParameter> &formals,
+             llvm::function_ref<T()> padding) {
+  if (formals.empty() || formals.back().GetOption() == onnx::OpSchema::Variadic)
     return;
   while (values.size() < formals.size())
     values.push_back(padding());
@@ -179,7 +176,8 @@ LogicalResult GraphBuilder::addNode(const onnx::NodeProto &node) {
 
   NodeForm form{node, opset, opset, {}, {}};
   for (const std::string &input : node.input())
-    form.operands.push_back(input.empty() ? getNoValue() : values.lookup(input));
+    form.operands.push_back(input.empty() ? getNoValue()
+                                          : values.lookup(input));
   for (const onnx::AttributeProto &attribute : node.attribute()) {
     FailureOr<Attribute> value =
         convertAttribute(context, attribute, externalData, [&] {
@@ -220,8 +218,8 @@ LogicalResult GraphBuilder::addNode(const onnx::NodeProto &node) {
     if (op->getInherentAttr(attribute.getName()) !=
         std::optional<Attribute>(attribute.getValue()))
       return emitNodeError() << "attribute '" << attribute.getName().getValue()
-                             << "' has the wrong kind for " << opName
-                             << ": " << attribute.getValue();
+                             << "' has the wrong kind for " << opName << ": "
+                             << attribute.getValue();
 
   for (auto [output, result] : llvm::zip(node.output(), op->getResults()))
     if (!output.empty())
@@ -234,8 +232,8 @@ LogicalResult GraphBuilder::addReturn(func::FuncOp func) {
   for (const onnx::ValueInfoProto &output : graph.output())
     results.push_back(values.lookup(output.name()));
   func::ReturnOp::create(builder, model.getFileLoc(), results);
-  func.setFunctionType(builder.getFunctionType(
-      func.getArgumentTypes(), ValueRange(results).getTypes()));
+  func.setFunctionType(builder.getFunctionType(func.getArgumentTypes(),
+                                               ValueRange(results).getTypes()));
   for (auto [index, output] : llvm::enumerate(graph.output()))
     func.setResultAttr(index, kOnnxNameAttr,
                        builder.getStringAttr(output.name()));
@@ -254,9 +252,9 @@ OwningOpRef<ModuleOp> GraphBuilder::build() {
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(model.getFileLoc());
   builder.setInsertionPointToEnd(module->getBody());
-  auto func = func::FuncOp::create(builder, model.getFileLoc(),
-                                   kEntryFunctionName,
-                                   builder.getFunctionType({}, {}));
+  auto func =
+      func::FuncOp::create(builder, model.getFileLoc(), kEntryFunctionName,
+                           builder.getFunctionType({}, {}));
   body = &func.getBody().emplaceBlock();
   if (failed(addArguments(func)))
     return nullptr;
@@ -271,9 +269,10 @@ OwningOpRef<ModuleOp> GraphBuilder::build() {
   return module;
 }
 
-OwningOpRef<ModuleOp>
-importer::buildModule(onnx::GraphProto &graph, int64_t opset,
-                      const SchemaRegistry &schemas,
-                      ExternalDataFiles &externalData, ModelContext &model) {
+OwningOpRef<ModuleOp> importer::buildModule(onnx::GraphProto &graph,
+                                            int64_t opset,
+                                            const SchemaRegistry &schemas,
+                                            ExternalDataFiles &externalData,
+                                            ModelContext &model) {
   return GraphBuilder(graph, opset, schemas, externalData, model).build();
 }

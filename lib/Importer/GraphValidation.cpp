@@ -41,8 +41,8 @@ importer::getDialectOpName(const onnx::NodeProto &node) {
 }
 
 /// The first opset at or below kMaxOpset that has `op`, if any.
-static std::optional<int64_t> getIntroducingOpset(const std::string &op,
-                                                  const SchemaRegistry &schemas) {
+static std::optional<int64_t>
+getIntroducingOpset(const std::string &op, const SchemaRegistry &schemas) {
   for (int64_t version = 1; version <= kMaxOpset; ++version)
     if (schemas.GetSchema(op, version, ""))
       return version;
@@ -68,17 +68,16 @@ static LogicalResult checkOp(const onnx::NodeProto &node, int64_t opset,
       return model.emitError(node)
              << "op '" << node.op_type() << "' needs opset " << *since
              << " or later, but the model imports opset " << opset;
-    return model.emitError(node) << "unknown op '" << node.op_type()
-                                 << "' in opset " << opset;
+    return model.emitError(node)
+           << "unknown op '" << node.op_type() << "' in opset " << opset;
   }
   if (schema->Deprecated())
-    return model.emitError(node) << "op '" << node.op_type()
-                                 << "' is deprecated in opset " << opset;
+    return model.emitError(node)
+           << "op '" << node.op_type() << "' is deprecated in opset " << opset;
   if (!RegisteredOperationName::lookup(*opName, model.getContext()))
     return model.emitError(node)
            << "op '" << node.op_type() << "' (opset " << opset
-           << ") is not supported: the onnx dialect has no '" << *opName
-           << "'";
+           << ") is not supported: the onnx dialect has no '" << *opName << "'";
   return success();
 }
 
@@ -175,9 +174,8 @@ static LogicalResult collectProducers(const onnx::GraphProto &graph,
         continue;
       auto [it, inserted] = producers.try_emplace(output, index);
       if (!inserted)
-        return model.emitError(node)
-               << "output '" << output << "' is already "
-               << describeProducer(it->second, graph);
+        return model.emitError(node) << "output '" << output << "' is already "
+                                     << describeProducer(it->second, graph);
     }
   }
   return success();
@@ -213,16 +211,16 @@ static LogicalResult checkDeclaredTypes(const onnx::GraphProto &graph,
   auto check = [&](const onnx::ValueInfoProto &info,
                    StringRef kind) -> LogicalResult {
     if (!info.has_type() && kind != "value")
-      return model.emitError() << kind << " '" << info.name()
-                               << "' has no type";
+      return model.emitError()
+             << kind << " '" << info.name() << "' has no type";
     if (!info.type().has_tensor_type())
       return success();
     for (const onnx::TensorShapeProto::Dimension &dim :
          info.type().tensor_type().shape().dim())
       if (dim.has_dim_value() && dim.dim_value() < 0)
-        return model.emitError() << kind << " '" << info.name()
-                                 << "' has a negative dimension "
-                                 << dim.dim_value();
+        return model.emitError()
+               << kind << " '" << info.name() << "' has a negative dimension "
+               << dim.dim_value();
     return success();
   };
   for (const onnx::ValueInfoProto &info : graph.input())
@@ -243,8 +241,8 @@ static LogicalResult reportCycle(const onnx::GraphProto &graph,
                                  const llvm::StringMap<int> &producers,
                                  ArrayRef<bool> scheduled,
                                  const ModelContext &model) {
-  int current = std::find(scheduled.begin(), scheduled.end(), false) -
-                scheduled.begin();
+  int current =
+      std::find(scheduled.begin(), scheduled.end(), false) - scheduled.begin();
   SmallVector<int> path;
   llvm::DenseMap<int, size_t> positions;
   while (positions.try_emplace(current, path.size()).second) {
@@ -264,8 +262,8 @@ static LogicalResult reportCycle(const onnx::GraphProto &graph,
   InFlightDiagnostic diag = model.emitError(graph.node(cycle.front()));
   diag << "the graph has a cycle: ";
   llvm::interleave(
-      cycle, diag, [&](int node) { diag << "'" << graph.node(node).name() << "'"; },
-      " -> ");
+      cycle, diag,
+      [&](int node) { diag << "'" << graph.node(node).name() << "'"; }, " -> ");
   return failure();
 }
 

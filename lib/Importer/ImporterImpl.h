@@ -139,7 +139,8 @@ public:
 private:
   SchemaRegistry() = default;
   /// By op name; each list sorted by since-version.
-  std::map<std::string, std::vector<std::unique_ptr<onnx::OpSchema>>, std::less<>>
+  std::map<std::string, std::vector<std::unique_ptr<onnx::OpSchema>>,
+           std::less<>>
       extraSchemas;
 };
 

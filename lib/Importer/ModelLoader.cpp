@@ -160,9 +160,9 @@ ExternalDataFiles::read(const onnx::TensorProto &tensor,
     return failure();
   }
   if (length && *length > size - offset) {
-    emitError() << "external data bytes [" << offset << ", "
-                << offset + *length << ") are out of range of '" << path
-                << "' (" << size << " bytes)";
+    emitError() << "external data bytes [" << offset << ", " << offset + *length
+                << ") are out of range of '" << path << "' (" << size
+                << " bytes)";
     return failure();
   }
   return ArrayRef<char>(file.getBufferStart() + offset,

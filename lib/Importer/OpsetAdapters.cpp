@@ -55,18 +55,18 @@ static constexpr AttributeToInput kAttributesToInputs[] = {
 
 /// The elements attribute `value` (an attribute of kind `kind`) becomes.
 static FailureOr<DenseElementsAttr>
-getInputElements(const AttributeToInput &entry, Attribute value,
-                 NodeForm &node, AdapterServices &services) {
+getInputElements(const AttributeToInput &entry, Attribute value, NodeForm &node,
+                 AdapterServices &services) {
   auto emitKindError = [&](StringRef expected) {
-    return services.emitError() << "attribute '" << entry.attribute
-                                << "' must be " << expected;
+    return services.emitError()
+           << "attribute '" << entry.attribute << "' must be " << expected;
   };
   if (entry.kind == InputKind::I64Vector) {
     auto ints = dyn_cast<DenseI64ArrayAttr>(value);
     if (!ints)
       return emitKindError("INTS");
-    auto type = RankedTensorType::get({ints.size()},
-                                      services.builder.getI64Type());
+    auto type =
+        RankedTensorType::get({ints.size()}, services.builder.getI64Type());
     return DenseElementsAttr::get(type, ints.asArrayRef());
   }
   auto scalar = dyn_cast<FloatAttr>(value);
@@ -122,17 +122,17 @@ static LogicalResult adaptConstant(NodeForm &node, AdapterServices &services) {
     if (!isa<FloatAttr>(attr))
       return services.emitError()
              << "attribute 'value_float' must be a FLOAT, got " << attr;
-    node.attributes.set("value", DenseElementsAttr::get(
-                                     RankedTensorType::get({}, b.getF32Type()),
-                                     attr));
+    node.attributes.set("value",
+                        DenseElementsAttr::get(
+                            RankedTensorType::get({}, b.getF32Type()), attr));
   }
   if (Attribute attr = node.attributes.erase("value_int")) {
     if (!isa<IntegerAttr>(attr))
       return services.emitError()
              << "attribute 'value_int' must be an INT, got " << attr;
-    node.attributes.set("value", DenseElementsAttr::get(
-                                     RankedTensorType::get({}, b.getI64Type()),
-                                     attr));
+    node.attributes.set("value",
+                        DenseElementsAttr::get(
+                            RankedTensorType::get({}, b.getI64Type()), attr));
   }
   if (Attribute attr = node.attributes.erase("value_floats")) {
     auto floats = dyn_cast<DenseF32ArrayAttr>(attr);

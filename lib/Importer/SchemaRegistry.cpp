@@ -33,8 +33,8 @@ static void copyTypeConstraint(const OpSchema &from, const char *param,
   for (const OpSchema::TypeConstraintParam &constraint :
        from.typeConstraintParams())
     if (constraint.type_param_str == param)
-      to.TypeConstraint(constraint.type_param_str,
-                        constraint.allowed_type_strs, constraint.description);
+      to.TypeConstraint(constraint.type_param_str, constraint.allowed_type_strs,
+                        constraint.description);
 }
 
 static std::unique_ptr<OpSchema> newSchema(const char *op, int version) {
@@ -75,8 +75,8 @@ static void inferSplit18(onnx::InferenceContext &ctx,
   for (size_t i = 0; i < outputs; ++i)
     onnx::propagateElemTypeFromInputToOutput(ctx, 0, i);
   if (numOutputs->i() != static_cast<int64_t>(outputs))
-    fail_shape_inference("num_outputs is ", numOutputs->i(), " but the node has ",
-                         outputs, " outputs");
+    fail_shape_inference("num_outputs is ", numOutputs->i(),
+                         " but the node has ", outputs, " outputs");
   if (!onnx::hasInputShape(ctx, 0))
     return;
   const onnx::TensorShapeProto &shape = onnx::getInputShape(ctx, 0);
@@ -88,7 +88,8 @@ static void inferSplit18(onnx::InferenceContext &ctx,
     axis += rank;
   const onnx::TensorShapeProto::Dimension &dim = shape.dim(axis);
   int64_t total = dim.has_dim_value() ? dim.dim_value() : -1;
-  int64_t chunk = total < 0 ? -1 : (total + numOutputs->i() - 1) / numOutputs->i();
+  int64_t chunk =
+      total < 0 ? -1 : (total + numOutputs->i() - 1) / numOutputs->i();
   for (size_t i = 0; i < outputs; ++i) {
     onnx::TensorShapeProto *outShape = onnx::getOutputShape(ctx, i);
     *outShape = shape;

@@ -28,8 +28,7 @@ static std::string describeDataType(int32_t code) {
   return "code " + std::to_string(code);
 }
 
-FailureOr<Type> importer::convertElementType(MLIRContext *context,
-                                             int32_t code,
+FailureOr<Type> importer::convertElementType(MLIRContext *context, int32_t code,
                                              ErrorEmitter emitError) {
   if (Type type = onnx_ir::getElementTypeForOnnxCode(context, code))
     return type;
@@ -170,8 +169,8 @@ static FailureOr<CheckedTensor> checkTensor(MLIRContext *context,
     checked.bytes = *bytes;
     source = "external data";
   } else if (tensor.has_raw_data()) {
-    checked.bytes = ArrayRef<char>(tensor.raw_data().data(),
-                                   tensor.raw_data().size());
+    checked.bytes =
+        ArrayRef<char>(tensor.raw_data().data(), tensor.raw_data().size());
     source = "raw_data";
   } else {
     auto [field, count] = getTypedField(tensor);
@@ -192,8 +191,7 @@ static FailureOr<CheckedTensor> checkTensor(MLIRContext *context,
   return checked;
 }
 
-template <typename T>
-static ArrayRef<char> asBytes(ArrayRef<T> values) {
+template <typename T> static ArrayRef<char> asBytes(ArrayRef<T> values) {
   return ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
                         values.size() * sizeof(T));
 }
@@ -287,8 +285,7 @@ LogicalResult importer::checkInitializers(const onnx::GraphProto &graph,
                                           const ModelContext &model) {
   for (const TensorProto &tensor : graph.initializer())
     if (failed(checkTensor(model.getContext(), tensor, externalData, [&] {
-          return model.emitError()
-                 << "initializer '" << tensor.name() << "': ";
+          return model.emitError() << "initializer '" << tensor.name() << "': ";
         })))
       return failure();
   return success();
