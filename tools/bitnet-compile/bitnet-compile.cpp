@@ -93,6 +93,9 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
+  // --mlir-print-ir-after=<pass> and friends look passes up by name, in the
+  // registry as it is when the pass-manager options are created.
+  mlir::bitnet::registerAllPasses();
   mlir::registerPassManagerCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
   organizeHelp();
