@@ -25,16 +25,19 @@ Operation *OnnxDialect::materializeConstant(OpBuilder &builder,
   return ConstantOp::create(builder, loc, type, elements);
 }
 
-std::string onnx_ir::describeNode(Operation *op) {
-  std::string name = "<unnamed>";
-  op->getLoc()->walk([&](Location loc) {
-    if (auto nameLoc = dyn_cast<NameLoc>(loc)) {
-      name = nameLoc.getName().str();
+std::optional<StringRef> onnx_ir::getNodeName(Location loc) {
+  std::optional<StringRef> name;
+  loc->walk([&](Location inner) {
+    if (auto nameLoc = dyn_cast<NameLoc>(inner)) {
+      name = nameLoc.getName().strref();
       return WalkResult::interrupt();
     }
     return WalkResult::advance();
   });
-  StringRef opType = op->getName().getStringRef();
-  opType.consume_front("onnx.");
-  return ("node '" + name + "' (" + opType + ")").str();
+  return name;
+}
+
+std::string onnx_ir::describeNode(Operation *op) {
+  StringRef name = getNodeName(op->getLoc()).value_or("<unnamed>");
+  return ("node '" + name + "' (" + op->getName().stripDialect() + ")").str();
 }

@@ -17,6 +17,10 @@
 #include "Onnx/OnnxTypes.h"
 
 namespace mlir::onnx_ir {
+/// The ONNX node name the importer attached to `loc` (its first NameLoc,
+/// also inside fused and call-site locations), if any.
+std::optional<StringRef> getNodeName(Location loc);
+
 /// "node '<name>' (<OpType>)" for diagnostics: the ONNX node name comes from
 /// the NameLoc the importer attaches, the op type from the op name.
 std::string describeNode(Operation *op);

@@ -13,23 +13,10 @@ using namespace mlir::bitnet::onnx_to_linalg;
 // Diagnostics
 //===----------------------------------------------------------------------===//
 
-/// The ONNX node name of a location: the name of its (first) NameLoc.
-static std::optional<StringRef> getNodeName(Location loc) {
-  if (auto nameLoc = dyn_cast<NameLoc>(loc))
-    return nameLoc.getName().strref();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::optional<StringRef> name = getNodeName(inner))
-        return name;
-  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    return getNodeName(callSite.getCallee());
-  return std::nullopt;
-}
-
 InFlightDiagnostic onnx_to_linalg::emitNodeError(Operation *op) {
   StringRef opName = op->getName().stripDialect();
   InFlightDiagnostic diag = op->emitError();
-  if (std::optional<StringRef> node = getNodeName(op->getLoc()))
+  if (std::optional<StringRef> node = onnx_ir::getNodeName(op->getLoc()))
     diag << "node '" << *node << "' (" << opName << "): ";
   else
     diag << opName << ": ";
