@@ -71,9 +71,10 @@ static bool readDataSet(StringRef dir, DataSet &set, std::string &message) {
     unsigned expected = 0;
     for (const auto &entry : *files) {
       if (entry.first != expected) {
-        message = formatv("{0}: {1}_{2}.pb without {1}_{3}.pb", set.name, kind,
-                          entry.first, expected)
-                      .str();
+        message =
+            formatv("malformed test: {0}: {1}_{2}.pb without {1}_{3}.pb",
+                    set.name, kind, entry.first, expected)
+                .str();
         return false;
       }
       ++expected;

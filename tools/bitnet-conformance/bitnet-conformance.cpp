@@ -25,8 +25,10 @@
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <thread>
+#include <unistd.h>
 
 using namespace llvm;
 using namespace bitnet::conformance;
@@ -66,6 +68,17 @@ static cl::opt<std::string> workDirOption(
     "work-dir", cl::value_desc("dir"), cl::cat(category),
     cl::desc("keep the compiled models and per-test logs here (default: a "
              "temporary directory, removed at the end)"));
+
+// Test hooks for the runner's own lit test (test/conformance): make the child
+// of a matching test crash or hang, as a compiler bug would.
+static cl::opt<std::string> crashIn(
+    "debug-crash-in", cl::Hidden, cl::value_desc("regex"),
+    cl::desc("the child of each matching test raises SIGSEGV (tests the "
+             "runner)"));
+static cl::opt<std::string> hangIn(
+    "debug-hang-in", cl::Hidden, cl::value_desc("regex"),
+    cl::desc("the child of each matching test never ends (tests the "
+             "runner)"));
 
 static int fail(const Twine &message) {
   WithColor::error(errs(), "bitnet-conformance") << message << "\n";
@@ -196,6 +209,11 @@ int main(int argc, char **argv) {
   std::vector<JobOutcome> outcomes = runJobsIsolated(
       toRun.size(), executorOptions,
       [&](size_t index, std::string &message) {
+        StringRef name = toRun[index]->name;
+        if (!crashIn.empty() && Regex(crashIn).match(name))
+          raise(SIGSEGV);
+        while (!hangIn.empty() && Regex(hangIn).match(name))
+          pause();
         return runNodeTest(context, *toRun[index], workDir, tolerance, message);
       });
   if (workDirOption.empty())
