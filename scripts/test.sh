@@ -1,17 +1,38 @@
 #!/usr/bin/env bash
 # The README's second command (and CI's): set up and build, then run the
-# whole test suite (lit: FileCheck tests, runtime tests, end-to-end numerics
-# against onnxruntime and numpy, CLI and CMake-package tests).
+# whole test suite: lit (FileCheck tests, runtime tests, end-to-end numerics
+# against onnxruntime and numpy, CLI and CMake-package tests), then the ONNX
+# backend conformance suite (docs/conformance.md). Fails if either fails.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/setup.sh" || exit 1
 
 log="$root/build/test-results.log"
 cmake --build "$root/build" --target check-bitnet 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-# One closing line in the plain form CI reads, from lit's summary.
+lit_status=${PIPESTATUS[0]}
+# lit's summary counts (the last of each, in case a test printed one).
 count() { grep -Eo "^ *$1: *[0-9]+" "$log" | grep -Eo '[0-9]+' | tail -1; }
-passed=$(count Passed); failed=$(count Failed); unresolved=$(count Unresolved)
-skipped=$(count Unsupported)
-echo "${passed:-0} passed, $(( ${failed:-0} + ${unresolved:-0} )) failed, ${skipped:-0} skipped"
-exit "$status"
+lit_passed=$(count Passed); lit_failed=$(count Failed)
+lit_unresolved=$(count Unresolved); lit_skipped=$(count Unsupported)
+
+conformance_log="$root/build/conformance-results.log"
+"$root/build/bin/bitnet-conformance" \
+  --json="$root/build/conformance-results.json" 2>&1 | tee "$conformance_log"
+conformance_status=${PIPESTATUS[0]}
+# Its closing line: "N passed, N failed, N skipped".
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' \
+  "$conformance_log" | tail -1)
+read -r conf_passed conf_failed conf_skipped < <(
+  echo "$summary" | grep -Eo '[0-9]+' | tr '\n' ' ')
+if [[ -z $summary ]]; then
+  echo "bitnet-conformance printed no summary (exit status $conformance_status)"
+  conf_failed=1
+  ((conformance_status)) || conformance_status=1
+fi
+
+# One closing line in the plain form CI reads, for lit and conformance.
+passed=$(( ${lit_passed:-0} + ${conf_passed:-0} ))
+failed=$(( ${lit_failed:-0} + ${lit_unresolved:-0} + ${conf_failed:-0} ))
+skipped=$(( ${lit_skipped:-0} + ${conf_skipped:-0} ))
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+(( lit_status == 0 && conformance_status == 0 ))

@@ -21,13 +21,13 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Regex.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <thread>
 #include <unistd.h>
 
 using namespace llvm;
@@ -150,8 +150,10 @@ int main(int argc, char **argv) {
       "Runs the ONNX backend node tests of the listed ops through "
       "bitnet-compile's pipeline and the runtime\n");
   auto start = std::chrono::steady_clock::now();
-  unsigned jobCount = jobs ? jobs.getValue()
-                           : std::max(1u, std::thread::hardware_concurrency());
+  // The CPUs this process may run on (its affinity mask), not the machine's.
+  unsigned jobCount =
+      jobs ? jobs.getValue()
+           : std::max(1u, llvm::hardware_concurrency().compute_thread_count());
 
   auto opList = readOpList(opListPath);
   if (!opList)
