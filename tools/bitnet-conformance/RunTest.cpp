@@ -141,7 +141,7 @@ static bool checkCounts(const DataSet &set, const bitnet_model_info &model,
 static bool readTensor(StringRef path, const bitnet_tensor_info &info,
                        OwnedTensor &tensor, std::string &message) {
   if (bitnet_pb_read(path.str().c_str(), &tensor, nullptr) != BITNET_OK) {
-    message = bitnet_status_message();
+    message = std::string("malformed test: ") + bitnet_status_message();
     return false;
   }
   // ONNX 1.12 wrote bfloat16 test data as UINT16 tensors of the same bits

@@ -27,7 +27,10 @@ def write_test(suite, name, model, data_sets):
     leaves that file out)."""
     test_dir = os.path.join(suite, name)
     os.makedirs(test_dir)
-    if model is not None:
+    if isinstance(model, bytes):
+        with open(os.path.join(test_dir, "model.onnx"), "wb") as f:
+            f.write(model)
+    elif model is not None:
         onnx.save(model, os.path.join(test_dir, "model.onnx"))
     for k, (inputs, outputs) in enumerate(data_sets):
         set_dir = os.path.join(test_dir, "test_data_set_%d" % k)
@@ -54,6 +57,10 @@ def main():
     # Within the suite's tolerance (rtol 1e-3): passes.
     write_test(suite, "test_add_within_tolerance", add_model(),
                [([a, b], [(a + b) * np.float32(1 + 5e-4)])])
+    # NaN matches NaN (assert_allclose's equal_nan).
+    nan_a = a.copy()
+    nan_a[0, 1] = np.nan
+    write_test(suite, "test_add_nan", add_model(), [([nan_a, b], [nan_a + b])])
     # Wrong expected value in the second data set, element [1,2].
     wrong = (a + b).copy()
     wrong[1, 2] += 1.0
@@ -75,6 +82,14 @@ def main():
     # input_1.pb missing but input_2.pb present: a gap in the numbering.
     write_test(suite, "test_add_input_gap", add_model(),
                [([a, None, b], [a + b])])
+    # A truncated output_0.pb.
+    write_test(suite, "test_add_corrupt_output", add_model(),
+               [([a, b], [a + b])])
+    with open(os.path.join(suite, "test_add_corrupt_output", "test_data_set_0",
+                           "output_0.pb"), "r+b") as f:
+        f.truncate(10)
+    # model.onnx that is not a protobuf.
+    write_test(suite, "test_garbage_model", b"not an onnx model", good)
     # No model.onnx.
     write_test(suite, "test_no_model", None, good)
     # No test_data_set_* directory.
