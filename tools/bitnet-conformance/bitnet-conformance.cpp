@@ -122,12 +122,19 @@ static bool checkStaleEntries(const StringMap<ExpectedFailure> &expected,
   StringMap<const NodeTest *> byName;
   for (const NodeTest &test : tests)
     byName[test.name] = &test;
+  // In file order, not the map's.
+  std::vector<const StringMapEntry<ExpectedFailure> *> entries;
+  for (const auto &entry : expected)
+    entries.push_back(&entry);
+  llvm::sort(entries, [](const auto *a, const auto *b) {
+    return a->getValue().line < b->getValue().line;
+  });
   bool ok = true;
-  for (const auto &entry : expected) {
-    auto it = byName.find(entry.getKey());
+  for (const auto *entry : entries) {
+    auto it = byName.find(entry->getKey());
     std::string where = (expectedFailuresPath + ":" +
-                         Twine(entry.getValue().line) + ": '" +
-                         entry.getKey() + "' ")
+                         Twine(entry->getValue().line) + ": '" +
+                         entry->getKey() + "' ")
                             .str();
     if (it == byName.end()) {
       fail(where + "is not a test of " + suiteDir);
