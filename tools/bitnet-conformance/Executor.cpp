@@ -4,9 +4,9 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cerrno>
 #include <chrono>
@@ -97,7 +97,7 @@ static std::string logTail(const ExecutorOptions &options, size_t index) {
   StringRef text = (*buffer)->getBuffer().rtrim();
   if (text.empty())
     return "";
-  std::string tail = "\n  output:";
+  std::string tail = "\noutput:";
   if (text.size() > kLogTailBytes) {
     text = text.take_back(kLogTailBytes);
     text = text.drop_until([](char c) { return c == '\n'; });
@@ -106,7 +106,7 @@ static std::string logTail(const ExecutorOptions &options, size_t index) {
   SmallVector<StringRef> lines;
   text.split(lines, '\n');
   for (StringRef line : lines)
-    (tail += "\n    ") += line.rtrim().str();
+    (tail += "\n  ") += line.rtrim().str();
   return tail;
 }
 

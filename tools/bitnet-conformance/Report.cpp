@@ -2,6 +2,7 @@
 #include "Report.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -119,8 +120,11 @@ void printProblems(const std::vector<TestReport> &reports, bool verbose,
     if (report.status == Status::UnexpectedPass)
       os << ": listed in the expected failures (" << message
          << "); remove it from the list";
+    else if (!verbose && !message.empty())
+      os << ": " << message;
     else if (!message.empty())
-      os << (verbose ? "\n  " : ": ") << message;
+      for (StringRef line : split(message, '\n'))
+        os << "\n  " << line;
     os << "\n";
   }
 }
