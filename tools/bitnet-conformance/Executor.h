@@ -27,6 +27,9 @@ struct JobOutcome {
 struct ExecutorOptions {
   unsigned jobs = 1;
   unsigned timeoutSeconds = 60;
+  /// Address-space limit of each child in MiB (0: none), so that a runaway
+  /// allocation fails that test instead of exhausting the machine.
+  unsigned memoryLimitMiB = 0;
   /// Where the children's result and output files go.
   std::string workDir;
 };

@@ -57,6 +57,9 @@ static cl::opt<unsigned>
 static cl::opt<unsigned> timeoutSeconds(
     "timeout", cl::init(60), cl::value_desc("seconds"), cl::cat(category),
     cl::desc("a test running longer fails (compile and all data sets)"));
+static cl::opt<unsigned> memoryLimit(
+    "memory-limit", cl::init(4096), cl::value_desc("MiB"), cl::cat(category),
+    cl::desc("address-space limit of each test's process (0: none)"));
 static cl::opt<std::string>
     jsonPath("json", cl::value_desc("file"), cl::cat(category),
              cl::desc("also write every result as JSON"));
@@ -214,7 +217,8 @@ int main(int argc, char **argv) {
   mlir::MLIRContext context(registry, mlir::MLIRContext::Threading::DISABLED);
   context.loadAllAvailableDialects();
   Tolerance tolerance;
-  ExecutorOptions executorOptions{jobCount, timeoutSeconds, workDir.str().str()};
+  ExecutorOptions executorOptions{jobCount, timeoutSeconds, memoryLimit,
+                                  workDir.str().str()};
   std::vector<JobOutcome> outcomes = runJobsIsolated(
       toRun.size(), executorOptions,
       [&](size_t index, std::string &message) {
