@@ -47,10 +47,10 @@ template <typename BinaryOp> Value fold(ScalarContext &c, ValueRange args) {
   return acc;
 }
 
-/// As `fold`, with the unsigned variant for i1 (true is 1, not -1).
+/// As `fold`, with the unsigned variant for uint* and i1 (true is 1, not -1).
 template <typename SignedOp, typename UnsignedOp>
 Value foldInt(ScalarContext &c, ValueRange args) {
-  if (args[0].getType().isInteger(1))
+  if (isUnsignedLike(args[0].getType()))
     return fold<UnsignedOp>(c, args);
   return fold<SignedOp>(c, args);
 }
@@ -60,7 +60,7 @@ Value compareF(ScalarContext &c, ValueRange args) {
   return arith::CmpFOp::create(c.b, c.loc, predicate, args[0], args[1]);
 }
 
-/// Bools compare as 0 and 1: the unsigned predicate.
+/// uint* and bools (0 and 1) compare with the unsigned predicate.
 arith::CmpIPredicate unsignedPredicate(arith::CmpIPredicate predicate) {
   switch (predicate) {
   case arith::CmpIPredicate::slt:
@@ -79,7 +79,8 @@ arith::CmpIPredicate unsignedPredicate(arith::CmpIPredicate predicate) {
 template <arith::CmpIPredicate predicate>
 Value compareI(ScalarContext &c, ValueRange args) {
   arith::CmpIPredicate p =
-      args[0].getType().isInteger(1) ? unsignedPredicate(predicate) : predicate;
+      isUnsignedLike(args[0].getType()) ? unsignedPredicate(predicate)
+                                        : predicate;
   return arith::CmpIOp::create(c.b, c.loc, p, args[0], args[1]);
 }
 
@@ -106,7 +107,16 @@ Value relu(ScalarContext &c, ValueRange args) {
   Value zero = constantLike(c, args[0], 0);
   if (isa<FloatType>(args[0].getType())) // NaN stays NaN
     return arith::MaximumFOp::create(c.b, c.loc, args[0], zero);
+  if (isUnsignedLike(args[0].getType())) // never negative
+    return args[0];
   return arith::MaxSIOp::create(c.b, c.loc, args[0], zero);
+}
+
+/// |x|; an unsigned value is its own magnitude.
+Value absI(ScalarContext &c, ValueRange args) {
+  if (isUnsignedLike(args[0].getType()))
+    return args[0];
+  return math::AbsIOp::create(c.b, c.loc, args[0]);
 }
 
 /// -1, 0 or 1; zero and NaN map to themselves.
@@ -119,6 +129,11 @@ Value sign(ScalarContext &c, ValueRange args) {
         arith::CmpFOp::create(c.b, c.loc, arith::CmpFPredicate::OGT, x, zero);
     negative =
         arith::CmpFOp::create(c.b, c.loc, arith::CmpFPredicate::OLT, x, zero);
+  } else if (isUnsignedLike(x.getType())) {
+    positive =
+        arith::CmpIOp::create(c.b, c.loc, arith::CmpIPredicate::ne, x, zero);
+    return arith::SelectOp::create(c.b, c.loc, positive, constantLike(c, x, 1),
+                                   x);
   } else {
     positive =
         arith::CmpIOp::create(c.b, c.loc, arith::CmpIPredicate::sgt, x, zero);
@@ -179,6 +194,15 @@ Value pow(ScalarContext &c, ValueRange args) {
   return math::PowFOp::create(c.b, c.loc, args[0], exponent);
 }
 
+/// Integer base: computed in f64 (exact while the result stays below 2^53)
+/// and truncated to the result type, as ONNX Runtime does.
+Value powInt(ScalarContext &c, ValueRange args) {
+  Type f64 = c.b.getF64Type();
+  Value base = convertScalar(c.b, c.loc, args[0], f64);
+  Value exponent = convertScalar(c.b, c.loc, args[1], f64);
+  return math::PowFOp::create(c.b, c.loc, base, exponent);
+}
+
 Value mean(ScalarContext &c, ValueRange args) {
   Value sum = fold<arith::AddFOp>(c, args);
   return arith::DivFOp::create(c.b, c.loc, sum,
@@ -192,7 +216,11 @@ Value clip(ScalarContext &c, ValueRange args) {
   Value x = args[0];
   unsigned next = 1;
   bool isFloat = isa<FloatType>(x.getType());
+  bool isUnsigned = isUnsignedLike(x.getType());
   auto bound = [&](Value limit, bool isMin) {
+    if (!isFloat && isUnsigned)
+      return isMin ? arith::MaxUIOp::create(c.b, c.loc, x, limit).getResult()
+                   : arith::MinUIOp::create(c.b, c.loc, x, limit).getResult();
     if (!isFloat)
       return isMin ? arith::MaxSIOp::create(c.b, c.loc, x, limit).getResult()
                    : arith::MinSIOp::create(c.b, c.loc, x, limit).getResult();
@@ -235,7 +263,7 @@ using CmpI = arith::CmpIPredicate;
 // clang-format off
 const ElementwiseEntry kElementwiseOps[] = {
     // Unary.
-    {onnx::AbsOp::getOperationName(), unary<math::AbsFOp>, unary<math::AbsIOp>, false, -1},
+    {onnx::AbsOp::getOperationName(), unary<math::AbsFOp>, absI, false, -1},
     {onnx::CeilOp::getOperationName(), unary<math::CeilOp>, nullptr, false, -1},
     {onnx::CosOp::getOperationName(), unary<math::CosOp>, nullptr, true, -1},
     {onnx::ErfOp::getOperationName(), unary<math::ErfOp>, nullptr, true, -1},
@@ -258,8 +286,8 @@ const ElementwiseEntry kElementwiseOps[] = {
     {onnx::AddOp::getOperationName(), fold<arith::AddFOp>, fold<arith::AddIOp>, false, -1},
     {onnx::SubOp::getOperationName(), fold<arith::SubFOp>, fold<arith::SubIOp>, false, -1},
     {onnx::MulOp::getOperationName(), fold<arith::MulFOp>, fold<arith::MulIOp>, false, -1},
-    {onnx::DivOp::getOperationName(), fold<arith::DivFOp>, fold<arith::DivSIOp>, false, -1},
-    {onnx::PowOp::getOperationName(), pow, nullptr, true, -1},
+    {onnx::DivOp::getOperationName(), fold<arith::DivFOp>, foldInt<arith::DivSIOp, arith::DivUIOp>, false, -1},
+    {onnx::PowOp::getOperationName(), pow, powInt, true, -1},
     {onnx::AndOp::getOperationName(), nullptr, fold<arith::AndIOp>, false, -1},
     {onnx::OrOp::getOperationName(), nullptr, fold<arith::OrIOp>, false, -1},
     {onnx::XorOp::getOperationName(), nullptr, fold<arith::XOrIOp>, false, -1},

@@ -52,7 +52,7 @@ struct ReduceLowering : OnnxPattern<OpTy> {
                        ValueRange elements) {
     Value x = convertScalar(b, loc, elements[0], acc.getType());
     bool isFloat = isa<FloatType>(acc.getType());
-    bool isBool = acc.getType().isInteger(1);
+    bool isUnsigned = isUnsignedLike(acc.getType());
     switch (kind) {
     case ReduceKind::Sum:
     case ReduceKind::Mean:
@@ -63,11 +63,11 @@ struct ReduceLowering : OnnxPattern<OpTy> {
                      : Value(arith::MulIOp::create(b, loc, acc, x));
     case ReduceKind::Max:
       return isFloat  ? Value(arith::MaximumFOp::create(b, loc, acc, x))
-             : isBool ? Value(arith::MaxUIOp::create(b, loc, acc, x))
+             : isUnsigned ? Value(arith::MaxUIOp::create(b, loc, acc, x))
                       : Value(arith::MaxSIOp::create(b, loc, acc, x));
     case ReduceKind::Min:
       return isFloat  ? Value(arith::MinimumFOp::create(b, loc, acc, x))
-             : isBool ? Value(arith::MinUIOp::create(b, loc, acc, x))
+             : isUnsigned ? Value(arith::MinUIOp::create(b, loc, acc, x))
                       : Value(arith::MinSIOp::create(b, loc, acc, x));
     }
     llvm_unreachable("unknown reduction");
@@ -129,8 +129,10 @@ struct ReduceLowering : OnnxPattern<OpTy> {
             Value value = args[0];
             if (kind == ReduceKind::Mean)
               value =
-                  isa<FloatType>(accType)
-                      ? Value(arith::DivFOp::create(b, bodyLoc, value, count))
+                  isa<FloatType>(accType) ? Value(arith::DivFOp::create(
+                                                b, bodyLoc, value, count))
+                  : isUnsignedLike(accType)
+                      ? Value(arith::DivUIOp::create(b, bodyLoc, value, count))
                       : Value(arith::DivSIOp::create(b, bodyLoc, value, count));
             return convertScalar(b, bodyLoc, value, elementType);
           });
@@ -193,6 +195,11 @@ struct ArgMaxLowering : OnnxPattern<onnx::ArgMaxOp> {
             better = arith::CmpFOp::create(b, bodyLoc,
                                            last ? arith::CmpFPredicate::OGE
                                                 : arith::CmpFPredicate::OGT,
+                                           x, best);
+          else if (isUnsignedLike(elementType))
+            better = arith::CmpIOp::create(b, bodyLoc,
+                                           last ? arith::CmpIPredicate::uge
+                                                : arith::CmpIPredicate::ugt,
                                            x, best);
           else
             better = arith::CmpIOp::create(b, bodyLoc,
