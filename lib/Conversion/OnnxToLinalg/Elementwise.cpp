@@ -394,32 +394,120 @@ struct IdentityLowering : OnnxPattern<onnx::IdentityOp> {
   }
 };
 
-/// Inference Dropout: the identity, and a mask of all true if used.
+/// Dropout: the identity with a mask of all true when training_mode is
+/// absent or a constant false. Otherwise (a runtime or true training_mode)
+/// each element is kept when a pseudo-random u in [0, 1) is >= ratio and
+/// scaled by 1 / (1 - ratio); u hashes the element's linear index with the
+/// `seed` attribute (splitmix64), so a compiled model is deterministic.
+/// A false training_mode at run time, or ratio 0, gives the identity.
 struct DropoutLowering : OnnxPattern<onnx::DropoutOp> {
   using OnnxPattern::OnnxPattern;
   LogicalResult lower(onnx::DropoutOp op, OpAdaptor adaptor,
                       ConversionPatternRewriter &rewriter) const override {
-    if (!isNone(op.getTrainingMode())) {
-      std::optional<double> training = getConstantScalar(op.getTrainingMode());
-      if (!training)
-        return nodeFailure(op, "a training_mode that is not a constant is "
-                               "not supported (inference only)");
-      if (*training != 0)
-        return nodeFailure(op, "training mode is not supported "
-                               "(inference only)");
-    }
     Location loc = op.getLoc();
-    SmallVector<Value> results = {
-        castToType(rewriter, loc, adaptor.getData(), op.getOutput().getType())};
-    if (auto maskType = dyn_cast<RankedTensorType>(op.getMask().getType())) {
-      Value allTrue = createScalar(rewriter, loc, rewriter.getI1Type(), 1);
-      Value mask = createFilled(
-          rewriter, loc,
-          tensor::getMixedSizes(rewriter, loc, adaptor.getData()), allTrue);
-      results.push_back(castToType(rewriter, loc, mask, maskType));
-    } else {
-      results.push_back(nullptr); // `none`: unused
+    bool inference = isNone(op.getTrainingMode());
+    if (!inference)
+      if (std::optional<double> training =
+              getConstantScalar(op.getTrainingMode()))
+        inference = *training == 0;
+    Value data = adaptor.getData();
+    auto maskType = dyn_cast<RankedTensorType>(op.getMask().getType());
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, data);
+    if (inference) {
+      SmallVector<Value> results = {
+          castToType(rewriter, loc, data, op.getOutput().getType())};
+      if (maskType) {
+        Value allTrue = createScalar(rewriter, loc, rewriter.getI1Type(), 1);
+        results.push_back(castToType(
+            rewriter, loc, createFilled(rewriter, loc, sizes, allTrue),
+            maskType));
+      } else {
+        results.push_back(nullptr); // `none`: unused
+      }
+      rewriter.replaceOp(op, results);
+      return success();
     }
+    Type type = getElementType(data);
+    if (!isa<FloatType>(type))
+      return nodeFailure(op, "training mode needs a float input");
+    if (!isNone(adaptor.getRatio()) &&
+        getTensorType(adaptor.getRatio()).getNumElements() != 1)
+      return nodeFailure(op, "ratio must hold a single element");
+    if (getTensorType(adaptor.getTrainingMode()).getNumElements() != 1)
+      return nodeFailure(op, "training_mode must hold a single element");
+    Type computeType = getComputeType(type); // f64 stays f64
+    Value ratio =
+        isNone(adaptor.getRatio())
+            ? createScalar(rewriter, loc, computeType, 0.5)
+            : convertScalar(rewriter, loc,
+                            extractScalar(rewriter, loc, adaptor.getRatio()),
+                            computeType);
+    Value training = convertScalar(
+        rewriter, loc, extractScalar(rewriter, loc, adaptor.getTrainingMode()),
+        rewriter.getI1Type());
+    Value one = createScalar(rewriter, loc, computeType, 1);
+    Value scale = arith::DivFOp::create(
+        rewriter, loc, one, arith::SubFOp::create(rewriter, loc, one, ratio));
+    uint64_t seed = static_cast<uint64_t>(op.getSeed().value_or(0));
+    int64_t rank = getTensorType(data).getRank();
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineMap> identity = {
+        AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    auto keepAt = [&](OpBuilder &b, Location l, ValueRange ivs) {
+      IndexMath m{b, l};
+      Value linear = m.c(0);
+      for (int64_t d = 0; d < rank; ++d)
+        linear = m.add(m.mul(linear, m.dim(data, d)), ivs[d]);
+      Type i64 = b.getI64Type();
+      auto constant = [&](uint64_t v) {
+        return arith::ConstantOp::create(
+            b, l, b.getIntegerAttr(i64, APInt(64, v)));
+      };
+      auto xorShift = [&](Value z, uint64_t shift) {
+        return arith::XOrIOp::create(
+            b, l, z, arith::ShRUIOp::create(b, l, z, constant(shift)));
+      };
+      Value z = arith::AddIOp::create(
+          b, l, arith::IndexCastOp::create(b, l, i64, linear),
+          constant(seed * 0x9E3779B97F4A7C15ull + 0x9E3779B97F4A7C15ull));
+      z = arith::MulIOp::create(b, l, xorShift(z, 30),
+                                constant(0xBF58476D1CE4E5B9ull));
+      z = arith::MulIOp::create(b, l, xorShift(z, 27),
+                                constant(0x94D049BB133111EBull));
+      z = xorShift(z, 31);
+      // The top 24 bits as u in [0, 1): exact in computeType and f64.
+      Value top = arith::ShRUIOp::create(b, l, z, constant(40));
+      Value u = arith::MulFOp::create(
+          b, l, arith::UIToFPOp::create(b, l, computeType, top),
+          createScalar(b, l, computeType, 1.0 / 16777216.0));
+      Value keep =
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, u, ratio);
+      Value notTraining = arith::XOrIOp::create(
+          b, l, training, createScalar(b, l, b.getI1Type(), 1));
+      return arith::OrIOp::create(b, l, keep, notTraining).getResult();
+    };
+    Value output = buildIndexed(
+        rewriter, loc, cast<RankedTensorType>(op.getOutput().getType()), sizes,
+        data, identity,
+        [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) {
+          Value keep = keepAt(b, l, ivs);
+          Value x = convertScalar(b, l, args[0], computeType);
+          Value scaled = arith::SelectOp::create(
+              b, l, training, arith::MulFOp::create(b, l, x, scale), x);
+          Value zero = createScalar(b, l, computeType, 0);
+          return convertScalar(
+              b, l, arith::SelectOp::create(b, l, keep, scaled, zero), type);
+        });
+    SmallVector<Value> results = {output};
+    if (maskType)
+      results.push_back(buildIndexed(
+          rewriter, loc, maskType, sizes, {}, {},
+          [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange) {
+            return keepAt(b, l, ivs);
+          }));
+    else
+      results.push_back(nullptr);
     rewriter.replaceOp(op, results);
     return success();
   }

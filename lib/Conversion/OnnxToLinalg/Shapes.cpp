@@ -44,7 +44,10 @@ struct ReshapeLowering : OnnxPattern<onnx::ReshapeOp> {
     int64_t rank = resultType.getRank();
     if (getTensorType(adaptor.getShape()).getRank() != 1)
       return nodeFailure(op, "shape must be a 1-D tensor");
-    if (getTensorType(adaptor.getShape()).getDimSize(0) != rank)
+    // A shape of dynamic length (computed at run time) is trusted to have
+    // the length shape inference gave the result.
+    RankedTensorType shapeType = getTensorType(adaptor.getShape());
+    if (!shapeType.isDynamicDim(0) && shapeType.getDimSize(0) != rank)
       return nodeFailure(op, "shape has a different length than the result "
                              "rank");
     if (resultType.hasStaticShape()) { // shape inference has done the work
