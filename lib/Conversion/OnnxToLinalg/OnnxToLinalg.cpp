@@ -12,6 +12,8 @@
 #include "bitnet-mlir/Conversion/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/AttrTypeSubElements.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace mlir::bitnet {
@@ -43,6 +45,24 @@ static void makeIntegersSignless(func::FuncOp func) {
       return std::nullopt;
     return IntegerType::get(type.getContext(), type.getWidth());
   });
+  // Elements attributes keep their data: only the type changes.
+  auto signless = [](ShapedType type) {
+    return type.clone(IntegerType::get(type.getContext(),
+                                       type.getElementTypeBitWidth()));
+  };
+  replacer.addReplacement(
+      [&](DenseIntElementsAttr attr) -> std::optional<Attribute> {
+        if (!attr.getElementType().isUnsignedInteger())
+          return std::nullopt;
+        return attr.bitcast(signless(attr.getType()).getElementType());
+      });
+  replacer.addReplacement(
+      [&](DenseResourceElementsAttr attr) -> std::optional<Attribute> {
+        if (!attr.getElementType().isUnsignedInteger())
+          return std::nullopt;
+        return DenseResourceElementsAttr::get(signless(attr.getType()),
+                                              attr.getRawHandle());
+      });
   replacer.recursivelyReplaceElementsIn(func, /*replaceAttrs=*/true,
                                         /*replaceLocs=*/false,
                                         /*replaceTypes=*/true);
