@@ -36,9 +36,12 @@
 
 namespace mlir::bitnet::importer {
 
-/// Opsets of the default domain the importer accepts, and the newest one
-/// libonnx (Debian's 1.12) has schemas for.
-inline constexpr int64_t kMinOpset = 7;
+/// Opsets of the default domain the importer accepts, the oldest whose
+/// forms it supports for every op (an older opset is accepted for the ops
+/// that kept their form until opset 7, see OpsetAdapters.cpp), and the
+/// newest one libonnx (Debian's 1.12) has schemas for.
+inline constexpr int64_t kMinOpset = 1;
+inline constexpr int64_t kOldestFullOpset = 7;
 inline constexpr int64_t kMaxOpset = 21;
 inline constexpr int64_t kMaxLibonnxOpset = 17;
 

@@ -180,8 +180,35 @@ static LogicalResult adaptSoftmax(NodeForm &node, AdapterServices &services) {
   return success();
 }
 
+/// Before opset 7 many ops had other forms (Add-6's `broadcast` and `axis`,
+/// ...). A node of such an opset imports when its op's schema there is still
+/// the one of opset 7 (Not-1, Relu-6, ...): then it means the same.
+static LogicalResult checkPreOpset7Form(NodeForm &node,
+                                        AdapterServices &services) {
+  if (node.opset >= kOldestFullOpset)
+    return success();
+  const std::string &op = node.proto.op_type();
+  const onnx::OpSchema *schema =
+      onnx::OpSchemaRegistry::Schema(op, static_cast<int>(node.opset), "");
+  const onnx::OpSchema *opset7 =
+      onnx::OpSchemaRegistry::Schema(op, kOldestFullOpset, "");
+  if (schema && opset7 && schema->SinceVersion() == opset7->SinceVersion())
+    return success();
+  InFlightDiagnostic diag = services.emitError();
+  diag << "opset " << node.opset << " " << op;
+  if (schema)
+    diag << " has its opset-" << schema->SinceVersion() << " form";
+  return diag << ", which opset " << kOldestFullOpset
+              << " changed; before opset " << kOldestFullOpset
+              << " only ops with their opset-" << kOldestFullOpset
+              << " form are supported (re-export the model with opset >= "
+              << kOldestFullOpset << ")";
+}
+
 LogicalResult importer::adaptToDialectForm(NodeForm &node,
                                            AdapterServices &services) {
+  if (failed(checkPreOpset7Form(node, services)))
+    return failure();
   if (failed(moveAttributesToInputs(node, services)))
     return failure();
   StringRef op = node.proto.op_type();

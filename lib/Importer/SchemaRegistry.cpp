@@ -4,9 +4,10 @@
 // 21 changed few ops the onnx dialect has, and those changes are the forms
 // our ODS declares: Reduce* take `axes` as an input (18), Split takes
 // `num_outputs` (18), Cast and CastLike take `saturate` (19), Gelu exists
-// (20). This registry adds those schemas and answers every other lookup of
-// an opset above 17 with libonnx's opset-17 schema, so the checker and shape
-// inference understand opset 18-21 models.
+// and ConstantOfShape takes bfloat16 (20). This registry adds those schemas
+// and answers every other lookup of an opset above 17 with libonnx's
+// opset-17 schema, so the checker and shape inference understand opset
+// 18-21 models.
 //
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
@@ -169,6 +170,26 @@ static std::unique_ptr<OpSchema> makeGelu20() {
   return schema;
 }
 
+/// ConstantOfShape-20: ConstantOfShape-9 with bfloat16 values too.
+static std::unique_ptr<OpSchema> makeConstantOfShape20() {
+  const OpSchema &older = getLibonnxSchema("ConstantOfShape", 9);
+  std::unique_ptr<OpSchema> schema = newSchema("ConstantOfShape", 20);
+  std::vector<std::string> valueTypes;
+  for (const OpSchema::TypeConstraintParam &constraint :
+       older.typeConstraintParams())
+    if (constraint.type_param_str == "T2")
+      valueTypes = constraint.allowed_type_strs;
+  valueTypes.push_back("tensor(bfloat16)");
+  schema->Input(0, "input", "", "T1")
+      .Output(0, "output", "", "T2")
+      .Attr("value", "", AttributeProto::TENSOR, /*required=*/false)
+      .TypeConstraint("T2", valueTypes, "")
+      .TypeAndShapeInferenceFunction(older.GetTypeAndShapeInferenceFunction());
+  copyTypeConstraint(older, "T1", *schema);
+  schema->Finalize();
+  return schema;
+}
+
 std::unique_ptr<SchemaRegistry>
 SchemaRegistry::create(const ModelContext &model) {
   std::unique_ptr<SchemaRegistry> registry(new SchemaRegistry());
@@ -185,6 +206,7 @@ SchemaRegistry::create(const ModelContext &model) {
     add(makeCast19());
     add(makeCastLike19());
     add(makeGelu20());
+    add(makeConstantOfShape20());
   } catch (const std::exception &error) {
     model.emitError() << "internal error: cannot build the ONNX schemas of "
                          "opsets 18 to 21: "

@@ -295,8 +295,27 @@ static int write_output(const char *dir, const char *name,
     path[len++] = *c == '/' ? '_' : *c;
   strcpy(path + len, ".npy");
   int rc = 0;
+  /* numpy has no bfloat16: such outputs are written as float32, which
+   * holds every bfloat16 value exactly. */
+  bitnet_tensor widened = {0};
+  if (t->dtype == BITNET_DTYPE_BFLOAT16) {
+    if (bitnet_tensor_alloc(&widened, BITNET_DTYPE_FLOAT, t->rank, t->shape) !=
+        BITNET_OK) {
+      free(path);
+      return fail("output '%s': %s", name, bitnet_status_message());
+    }
+    const uint16_t *bits = t->data;
+    float *values = widened.data;
+    for (int64_t i = 0, n = bitnet_tensor_numel(t); i < n; ++i) {
+      uint32_t word = (uint32_t)bits[i] << 16;
+      memcpy(&values[i], &word, sizeof word);
+    }
+    t = &widened;
+  }
   if (bitnet_npy_write(path, t) != BITNET_OK)
     rc = fail("output '%s': %s", name, bitnet_status_message());
+  if (widened.data)
+    bitnet_tensor_free(&widened);
   free(path);
   return rc;
 }
@@ -343,6 +362,11 @@ static int run(const options *o, const bitnet_model_info *m) {
     const bitnet_tensor_info *ti = &m->inputs[i];
     if (read_tensor(files[i], &in[i]) != BITNET_OK)
       rc = fail("input '%s': %s", ti->name, bitnet_status_message());
+    else if (ti->dtype == BITNET_DTYPE_BFLOAT16 &&
+             in[i].dtype == BITNET_DTYPE_UINT16)
+      /* numpy has no bfloat16: .npy files and ONNX's test data carry
+       * bfloat16 as its uint16 bit patterns. */
+      in[i].dtype = BITNET_DTYPE_BFLOAT16;
     else if (in[i].dtype != ti->dtype)
       rc = fail("input '%s': expected dtype %s, got %s from '%s'", ti->name,
                 bitnet_dtype_name(ti->dtype), bitnet_dtype_name(in[i].dtype),

@@ -34,7 +34,8 @@ def ConvertOnnxToLinalgPass : Pass<"convert-onnx-to-linalg", "func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect",
-                           "::mlir::math::MathDialect"];
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def ConvertBitnetToSCFPass : Pass<"convert-bitnet-to-scf", "func::FuncOp"> {

@@ -23,7 +23,8 @@ struct ImportOptions {
 /// file ends in .onnxtext) with its external-data files and returns a module
 /// holding one `func.func @main_graph` in the onnx dialect. On bad input,
 /// emits a diagnostic naming the file, node and op type, and returns null.
-/// Opsets 7 to 21 of the default domain; see docs/importer.md.
+/// Opsets 7 to 21 of the default domain (1 to 6 for ops that kept their
+/// opset-7 form); see docs/importer.md.
 OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, llvm::StringRef path,
                                      const ImportOptions &options = {});
 

@@ -31,8 +31,11 @@ static bool isSupportedElementType(Type type) {
   if (isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(type))
     return true;
   auto intType = dyn_cast<IntegerType>(type);
-  return intType && intType.isSignless() &&
-         llvm::is_contained({1u, 8u, 16u, 32u, 64u}, intType.getWidth());
+  if (!intType || intType.isSigned())
+    return false;
+  if (intType.isUnsigned())
+    return llvm::is_contained({8u, 16u, 32u, 64u}, intType.getWidth());
+  return llvm::is_contained({1u, 8u, 16u, 32u, 64u}, intType.getWidth());
 }
 
 LogicalResult onnx_to_linalg::checkLowerableTypes(Operation *op) {
@@ -48,7 +51,7 @@ LogicalResult onnx_to_linalg::checkLowerableTypes(Operation *op) {
       return emitNodeError(op)
              << "element type " << tensorType.getElementType()
              << " is not supported (supported: f16, bf16, f32, f64, i1, i8, "
-                "i16, i32, i64)";
+                "i16, i32, i64, ui8, ui16, ui32, ui64)";
   }
   return success();
 }
@@ -121,8 +124,16 @@ Value onnx_to_linalg::createScalar(OpBuilder &b, Location loc, Type type,
                                    double value) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, value));
-  return arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+  // Wraps modulo 2^width, as C does, so that -1 is the all-ones pattern of
+  // an unsigned type too.
+  APInt bits(type.getIntOrFloatBitWidth(),
+             static_cast<uint64_t>(static_cast<int64_t>(value)),
+             /*isSigned=*/true, /*implicitTrunc=*/true);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, bits));
+}
+
+bool onnx_to_linalg::isUnsignedLike(Type type) {
+  return type.isUnsignedInteger() || type.isInteger(1);
 }
 
 Value onnx_to_linalg::createExtremum(OpBuilder &b, Location loc, Type type,
@@ -132,9 +143,11 @@ Value onnx_to_linalg::createExtremum(OpBuilder &b, Location loc, Type type,
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(floatType, inf));
   }
   unsigned width = type.getIntOrFloatBitWidth();
-  APInt extremum = width == 1 ? APInt(1, highest ? 1 : 0)
-                   : highest  ? APInt::getSignedMaxValue(width)
-                              : APInt::getSignedMinValue(width);
+  APInt extremum = isUnsignedLike(type)
+                       ? (highest ? APInt::getMaxValue(width)
+                                  : APInt::getZero(width))
+                   : highest ? APInt::getSignedMaxValue(width)
+                             : APInt::getSignedMinValue(width);
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, extremum));
 }
 
@@ -145,7 +158,7 @@ Value onnx_to_linalg::convertScalar(OpBuilder &b, Location loc, Value value,
     return value;
   auto fromFloat = dyn_cast<FloatType>(from);
   auto toFloat = dyn_cast<FloatType>(to);
-  bool fromBool = from.isInteger(1), toBool = to.isInteger(1);
+  bool toBool = to.isInteger(1);
   if (fromFloat && toFloat) {
     if (fromFloat.getWidth() == toFloat.getWidth()) // f16 <-> bf16
       value = arith::ExtFOp::create(b, loc, b.getF32Type(), value);
@@ -159,18 +172,28 @@ Value onnx_to_linalg::convertScalar(OpBuilder &b, Location loc, Value value,
                                  zero);
   }
   if (fromFloat)
-    return arith::FPToSIOp::create(b, loc, to, value);
+    return isUnsignedLike(to)
+               ? Value(arith::FPToUIOp::create(b, loc, to, value))
+               : Value(arith::FPToSIOp::create(b, loc, to, value));
   if (toFloat)
-    return fromBool ? Value(arith::UIToFPOp::create(b, loc, to, value))
-                    : Value(arith::SIToFPOp::create(b, loc, to, value));
+    return isUnsignedLike(from)
+               ? Value(arith::UIToFPOp::create(b, loc, to, value))
+               : Value(arith::SIToFPOp::create(b, loc, to, value));
   if (toBool) {
     Value zero = createScalar(b, loc, from, 0.0);
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value, zero);
   }
-  if (fromBool)
-    return arith::ExtUIOp::create(b, loc, to, value);
-  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-    return arith::ExtSIOp::create(b, loc, to, value);
+  // Integers: the source's signedness decides the extension (int8 -1 is
+  // uint16 65535, as a C cast); same widths only change the signedness,
+  // which the signless types after this lowering do not carry.
+  unsigned fromWidth = from.getIntOrFloatBitWidth();
+  unsigned toWidth = to.getIntOrFloatBitWidth();
+  if (fromWidth == toWidth)
+    return arith::BitcastOp::create(b, loc, to, value);
+  if (fromWidth < toWidth)
+    return isUnsignedLike(from)
+               ? Value(arith::ExtUIOp::create(b, loc, to, value))
+               : Value(arith::ExtSIOp::create(b, loc, to, value));
   return arith::TruncIOp::create(b, loc, to, value);
 }
 

@@ -37,7 +37,8 @@ InFlightDiagnostic emitNodeError(Operation *op);
 LogicalResult nodeFailure(Operation *op, const Twine &message);
 
 /// Whether `op`'s operand and result types are ones the lowering handles:
-/// ranked tensors (or `none`) of f16/bf16/f32/f64/i1/i8/i16/i32/i64.
+/// ranked tensors (or `none`) of f16/bf16/f32/f64/i1/i8/i16/i32/i64 and
+/// ui8/ui16/ui32/ui64.
 /// Emits the error at the op otherwise.
 LogicalResult checkLowerableTypes(Operation *op);
 
@@ -138,6 +139,11 @@ inline RankedTensorType getTensorType(Value value) {
 inline Type getElementType(Value value) {
   return getTensorType(value).getElementType();
 }
+
+/// Whether integer `type` compares and extends as unsigned: ONNX uint* and
+/// bool (true is 1, not -1). Unsigned types exist only during this
+/// lowering; its end makes every integer type signless.
+bool isUnsignedLike(Type type);
 
 /// f32 for f16/bf16 (the type their arithmetic is computed in), else `type`.
 Type getComputeType(Type type);

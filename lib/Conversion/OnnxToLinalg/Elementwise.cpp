@@ -47,10 +47,10 @@ template <typename BinaryOp> Value fold(ScalarContext &c, ValueRange args) {
   return acc;
 }
 
-/// As `fold`, with the unsigned variant for i1 (true is 1, not -1).
+/// As `fold`, with the unsigned variant for uint* and i1 (true is 1, not -1).
 template <typename SignedOp, typename UnsignedOp>
 Value foldInt(ScalarContext &c, ValueRange args) {
-  if (args[0].getType().isInteger(1))
+  if (isUnsignedLike(args[0].getType()))
     return fold<UnsignedOp>(c, args);
   return fold<SignedOp>(c, args);
 }
@@ -60,7 +60,7 @@ Value compareF(ScalarContext &c, ValueRange args) {
   return arith::CmpFOp::create(c.b, c.loc, predicate, args[0], args[1]);
 }
 
-/// Bools compare as 0 and 1: the unsigned predicate.
+/// uint* and bools (0 and 1) compare with the unsigned predicate.
 arith::CmpIPredicate unsignedPredicate(arith::CmpIPredicate predicate) {
   switch (predicate) {
   case arith::CmpIPredicate::slt:
@@ -79,7 +79,8 @@ arith::CmpIPredicate unsignedPredicate(arith::CmpIPredicate predicate) {
 template <arith::CmpIPredicate predicate>
 Value compareI(ScalarContext &c, ValueRange args) {
   arith::CmpIPredicate p =
-      args[0].getType().isInteger(1) ? unsignedPredicate(predicate) : predicate;
+      isUnsignedLike(args[0].getType()) ? unsignedPredicate(predicate)
+                                        : predicate;
   return arith::CmpIOp::create(c.b, c.loc, p, args[0], args[1]);
 }
 
@@ -106,7 +107,16 @@ Value relu(ScalarContext &c, ValueRange args) {
   Value zero = constantLike(c, args[0], 0);
   if (isa<FloatType>(args[0].getType())) // NaN stays NaN
     return arith::MaximumFOp::create(c.b, c.loc, args[0], zero);
+  if (isUnsignedLike(args[0].getType())) // never negative
+    return args[0];
   return arith::MaxSIOp::create(c.b, c.loc, args[0], zero);
+}
+
+/// |x|; an unsigned value is its own magnitude.
+Value absI(ScalarContext &c, ValueRange args) {
+  if (isUnsignedLike(args[0].getType()))
+    return args[0];
+  return math::AbsIOp::create(c.b, c.loc, args[0]);
 }
 
 /// -1, 0 or 1; zero and NaN map to themselves.
@@ -119,6 +129,11 @@ Value sign(ScalarContext &c, ValueRange args) {
         arith::CmpFOp::create(c.b, c.loc, arith::CmpFPredicate::OGT, x, zero);
     negative =
         arith::CmpFOp::create(c.b, c.loc, arith::CmpFPredicate::OLT, x, zero);
+  } else if (isUnsignedLike(x.getType())) {
+    positive =
+        arith::CmpIOp::create(c.b, c.loc, arith::CmpIPredicate::ne, x, zero);
+    return arith::SelectOp::create(c.b, c.loc, positive, constantLike(c, x, 1),
+                                   x);
   } else {
     positive =
         arith::CmpIOp::create(c.b, c.loc, arith::CmpIPredicate::sgt, x, zero);
@@ -179,6 +194,15 @@ Value pow(ScalarContext &c, ValueRange args) {
   return math::PowFOp::create(c.b, c.loc, args[0], exponent);
 }
 
+/// Integer base: computed in f64 (exact while the result stays below 2^53)
+/// and truncated to the result type, as ONNX Runtime does.
+Value powInt(ScalarContext &c, ValueRange args) {
+  Type f64 = c.b.getF64Type();
+  Value base = convertScalar(c.b, c.loc, args[0], f64);
+  Value exponent = convertScalar(c.b, c.loc, args[1], f64);
+  return math::PowFOp::create(c.b, c.loc, base, exponent);
+}
+
 Value mean(ScalarContext &c, ValueRange args) {
   Value sum = fold<arith::AddFOp>(c, args);
   return arith::DivFOp::create(c.b, c.loc, sum,
@@ -192,7 +216,11 @@ Value clip(ScalarContext &c, ValueRange args) {
   Value x = args[0];
   unsigned next = 1;
   bool isFloat = isa<FloatType>(x.getType());
+  bool isUnsigned = isUnsignedLike(x.getType());
   auto bound = [&](Value limit, bool isMin) {
+    if (!isFloat && isUnsigned)
+      return isMin ? arith::MaxUIOp::create(c.b, c.loc, x, limit).getResult()
+                   : arith::MinUIOp::create(c.b, c.loc, x, limit).getResult();
     if (!isFloat)
       return isMin ? arith::MaxSIOp::create(c.b, c.loc, x, limit).getResult()
                    : arith::MinSIOp::create(c.b, c.loc, x, limit).getResult();
@@ -235,7 +263,7 @@ using CmpI = arith::CmpIPredicate;
 // clang-format off
 const ElementwiseEntry kElementwiseOps[] = {
     // Unary.
-    {onnx::AbsOp::getOperationName(), unary<math::AbsFOp>, unary<math::AbsIOp>, false, -1},
+    {onnx::AbsOp::getOperationName(), unary<math::AbsFOp>, absI, false, -1},
     {onnx::CeilOp::getOperationName(), unary<math::CeilOp>, nullptr, false, -1},
     {onnx::CosOp::getOperationName(), unary<math::CosOp>, nullptr, true, -1},
     {onnx::ErfOp::getOperationName(), unary<math::ErfOp>, nullptr, true, -1},
@@ -258,8 +286,8 @@ const ElementwiseEntry kElementwiseOps[] = {
     {onnx::AddOp::getOperationName(), fold<arith::AddFOp>, fold<arith::AddIOp>, false, -1},
     {onnx::SubOp::getOperationName(), fold<arith::SubFOp>, fold<arith::SubIOp>, false, -1},
     {onnx::MulOp::getOperationName(), fold<arith::MulFOp>, fold<arith::MulIOp>, false, -1},
-    {onnx::DivOp::getOperationName(), fold<arith::DivFOp>, fold<arith::DivSIOp>, false, -1},
-    {onnx::PowOp::getOperationName(), pow, nullptr, true, -1},
+    {onnx::DivOp::getOperationName(), fold<arith::DivFOp>, foldInt<arith::DivSIOp, arith::DivUIOp>, false, -1},
+    {onnx::PowOp::getOperationName(), pow, powInt, true, -1},
     {onnx::AndOp::getOperationName(), nullptr, fold<arith::AndIOp>, false, -1},
     {onnx::OrOp::getOperationName(), nullptr, fold<arith::OrIOp>, false, -1},
     {onnx::XorOp::getOperationName(), nullptr, fold<arith::XOrIOp>, false, -1},
@@ -366,32 +394,120 @@ struct IdentityLowering : OnnxPattern<onnx::IdentityOp> {
   }
 };
 
-/// Inference Dropout: the identity, and a mask of all true if used.
+/// Dropout: the identity with a mask of all true when training_mode is
+/// absent or a constant false. Otherwise (a runtime or true training_mode)
+/// each element is kept when a pseudo-random u in [0, 1) is >= ratio and
+/// scaled by 1 / (1 - ratio); u hashes the element's linear index with the
+/// `seed` attribute (splitmix64), so a compiled model is deterministic.
+/// A false training_mode at run time, or ratio 0, gives the identity.
 struct DropoutLowering : OnnxPattern<onnx::DropoutOp> {
   using OnnxPattern::OnnxPattern;
   LogicalResult lower(onnx::DropoutOp op, OpAdaptor adaptor,
                       ConversionPatternRewriter &rewriter) const override {
-    if (!isNone(op.getTrainingMode())) {
-      std::optional<double> training = getConstantScalar(op.getTrainingMode());
-      if (!training)
-        return nodeFailure(op, "a training_mode that is not a constant is "
-                               "not supported (inference only)");
-      if (*training != 0)
-        return nodeFailure(op, "training mode is not supported "
-                               "(inference only)");
-    }
     Location loc = op.getLoc();
-    SmallVector<Value> results = {
-        castToType(rewriter, loc, adaptor.getData(), op.getOutput().getType())};
-    if (auto maskType = dyn_cast<RankedTensorType>(op.getMask().getType())) {
-      Value allTrue = createScalar(rewriter, loc, rewriter.getI1Type(), 1);
-      Value mask = createFilled(
-          rewriter, loc,
-          tensor::getMixedSizes(rewriter, loc, adaptor.getData()), allTrue);
-      results.push_back(castToType(rewriter, loc, mask, maskType));
-    } else {
-      results.push_back(nullptr); // `none`: unused
+    bool inference = isNone(op.getTrainingMode());
+    if (!inference)
+      if (std::optional<double> training =
+              getConstantScalar(op.getTrainingMode()))
+        inference = *training == 0;
+    Value data = adaptor.getData();
+    auto maskType = dyn_cast<RankedTensorType>(op.getMask().getType());
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, data);
+    if (inference) {
+      SmallVector<Value> results = {
+          castToType(rewriter, loc, data, op.getOutput().getType())};
+      if (maskType) {
+        Value allTrue = createScalar(rewriter, loc, rewriter.getI1Type(), 1);
+        results.push_back(castToType(
+            rewriter, loc, createFilled(rewriter, loc, sizes, allTrue),
+            maskType));
+      } else {
+        results.push_back(nullptr); // `none`: unused
+      }
+      rewriter.replaceOp(op, results);
+      return success();
     }
+    Type type = getElementType(data);
+    if (!isa<FloatType>(type))
+      return nodeFailure(op, "training mode needs a float input");
+    if (!isNone(adaptor.getRatio()) &&
+        getTensorType(adaptor.getRatio()).getNumElements() != 1)
+      return nodeFailure(op, "ratio must hold a single element");
+    if (getTensorType(adaptor.getTrainingMode()).getNumElements() != 1)
+      return nodeFailure(op, "training_mode must hold a single element");
+    Type computeType = getComputeType(type); // f64 stays f64
+    Value ratio =
+        isNone(adaptor.getRatio())
+            ? createScalar(rewriter, loc, computeType, 0.5)
+            : convertScalar(rewriter, loc,
+                            extractScalar(rewriter, loc, adaptor.getRatio()),
+                            computeType);
+    Value training = convertScalar(
+        rewriter, loc, extractScalar(rewriter, loc, adaptor.getTrainingMode()),
+        rewriter.getI1Type());
+    Value one = createScalar(rewriter, loc, computeType, 1);
+    Value scale = arith::DivFOp::create(
+        rewriter, loc, one, arith::SubFOp::create(rewriter, loc, one, ratio));
+    uint64_t seed = static_cast<uint64_t>(op.getSeed().value_or(0));
+    int64_t rank = getTensorType(data).getRank();
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineMap> identity = {
+        AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    auto keepAt = [&](OpBuilder &b, Location l, ValueRange ivs) {
+      IndexMath m{b, l};
+      Value linear = m.c(0);
+      for (int64_t d = 0; d < rank; ++d)
+        linear = m.add(m.mul(linear, m.dim(data, d)), ivs[d]);
+      Type i64 = b.getI64Type();
+      auto constant = [&](uint64_t v) {
+        return arith::ConstantOp::create(
+            b, l, b.getIntegerAttr(i64, APInt(64, v)));
+      };
+      auto xorShift = [&](Value z, uint64_t shift) {
+        return arith::XOrIOp::create(
+            b, l, z, arith::ShRUIOp::create(b, l, z, constant(shift)));
+      };
+      Value z = arith::AddIOp::create(
+          b, l, arith::IndexCastOp::create(b, l, i64, linear),
+          constant(seed * 0x9E3779B97F4A7C15ull + 0x9E3779B97F4A7C15ull));
+      z = arith::MulIOp::create(b, l, xorShift(z, 30),
+                                constant(0xBF58476D1CE4E5B9ull));
+      z = arith::MulIOp::create(b, l, xorShift(z, 27),
+                                constant(0x94D049BB133111EBull));
+      z = xorShift(z, 31);
+      // The top 24 bits as u in [0, 1): exact in computeType and f64.
+      Value top = arith::ShRUIOp::create(b, l, z, constant(40));
+      Value u = arith::MulFOp::create(
+          b, l, arith::UIToFPOp::create(b, l, computeType, top),
+          createScalar(b, l, computeType, 1.0 / 16777216.0));
+      Value keep =
+          arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, u, ratio);
+      Value notTraining = arith::XOrIOp::create(
+          b, l, training, createScalar(b, l, b.getI1Type(), 1));
+      return arith::OrIOp::create(b, l, keep, notTraining).getResult();
+    };
+    Value output = buildIndexed(
+        rewriter, loc, cast<RankedTensorType>(op.getOutput().getType()), sizes,
+        data, identity,
+        [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) {
+          Value keep = keepAt(b, l, ivs);
+          Value x = convertScalar(b, l, args[0], computeType);
+          Value scaled = arith::SelectOp::create(
+              b, l, training, arith::MulFOp::create(b, l, x, scale), x);
+          Value zero = createScalar(b, l, computeType, 0);
+          return convertScalar(
+              b, l, arith::SelectOp::create(b, l, keep, scaled, zero), type);
+        });
+    SmallVector<Value> results = {output};
+    if (maskType)
+      results.push_back(buildIndexed(
+          rewriter, loc, maskType, sizes, {}, {},
+          [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange) {
+            return keepAt(b, l, ivs);
+          }));
+    else
+      results.push_back(nullptr);
     rewriter.replaceOp(op, results);
     return success();
   }

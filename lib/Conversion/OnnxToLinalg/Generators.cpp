@@ -3,12 +3,14 @@
 // Ops whose elements follow from their positions: a linalg.generic over the
 // result that computes each element from linalg.index (Tile reads the input
 // at index mod size, Range is start + i * delta, Trilu selects on
-// col - row, CumSum sums over an extra reduction loop).
+// col - row, CumSum sums over an extra reduction loop, or over an scf.for
+// in the body when the axis is only known at run time).
 //
 //===----------------------------------------------------------------------===//
 #include "Common.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 using namespace mlir::bitnet;
@@ -145,10 +147,14 @@ struct CumSumLowering : OnnxPattern<onnx::CumSumOp> {
     Type type = getElementType(x);
     if (rank == 0 || type.isInteger(1))
       return nodeFailure(op, "the input must be a numeric tensor of rank >= 1");
+    if (getTensorType(adaptor.getAxis()).getNumElements() != 1)
+      return nodeFailure(op, "axis must hold a single element");
     std::optional<SmallVector<int64_t>> axisValue =
         getConstantInts(op.getAxis());
-    if (!axisValue || axisValue->size() != 1)
-      return nodeFailure(op, "an axis that is not a constant is not supported");
+    if (!axisValue) {
+      rewriter.replaceOp(op, lowerRuntimeAxis(op, adaptor, rewriter));
+      return success();
+    }
     FailureOr<int64_t> axis = normalizeAxis(op, axisValue->front(), rank);
     if (failed(axis))
       return failure();
@@ -189,6 +195,60 @@ struct CumSumLowering : OnnxPattern<onnx::CumSumOp> {
     rewriter.replaceOp(
         op, castToType(rewriter, loc, generic.getResult(0), op.getType()));
     return success();
+  }
+
+  /// An axis known at run time: each element sums its line along the axis
+  /// in an scf.for, reading x where the axis coordinate is the loop index.
+  /// An axis outside [-rank, rank) matches no dim: the line is empty and
+  /// the result all zeros, never an access out of bounds.
+  static Value lowerRuntimeAxis(onnx::CumSumOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) {
+    Location loc = op.getLoc();
+    Value x = adaptor.getX();
+    int64_t rank = getTensorType(x).getRank();
+    Type type = getElementType(x);
+    IndexMath m{rewriter, loc};
+    Value axis = m.wrap(scalarToIndex(rewriter, loc,
+                                      extractScalar(rewriter, loc,
+                                                    adaptor.getAxis())),
+                        m.c(rank));
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, x);
+    Value length = m.c(0);
+    for (int64_t d = 0; d < rank; ++d)
+      length = m.select(m.eq(axis, m.c(d)), m.dim(x, d), length);
+    bool exclusive = op.getExclusive() != 0, reverse = op.getReverse() != 0;
+    return buildIndexed(
+        rewriter, loc, cast<RankedTensorType>(op.getType()), sizes, {}, {},
+        [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange) {
+          IndexMath bm{b, l};
+          Value position = bm.c(0);
+          for (int64_t d = 0; d < rank; ++d)
+            position = bm.select(bm.eq(axis, bm.c(d)), ivs[d], position);
+          // Lines [lower, upper) of j: inclusive forward is [0, i], etc.
+          Value lower = reverse ? (exclusive ? bm.add(position, bm.c(1))
+                                             : position)
+                                : bm.c(0);
+          Value upper = reverse ? length
+                                : (exclusive ? position
+                                             : bm.add(position, bm.c(1)));
+          upper = bm.min(upper, length);
+          Value zero = createScalar(b, l, type, 0);
+          auto loop = scf::ForOp::create(
+              b, l, lower, upper, bm.c(1), ValueRange{zero},
+              [&](OpBuilder &lb, Location ll, Value j, ValueRange acc) {
+                IndexMath lm{lb, ll};
+                SmallVector<Value> coords;
+                for (int64_t d = 0; d < rank; ++d)
+                  coords.push_back(lm.select(lm.eq(axis, lm.c(d)), j, ivs[d]));
+                Value element = tensor::ExtractOp::create(lb, ll, x, coords);
+                Value sum =
+                    isa<FloatType>(type)
+                        ? Value(arith::AddFOp::create(lb, ll, acc[0], element))
+                        : Value(arith::AddIOp::create(lb, ll, acc[0], element));
+                scf::YieldOp::create(lb, ll, sum);
+              });
+          return loop.getResult(0);
+        });
   }
 };
 

@@ -133,65 +133,89 @@ struct SliceLowering : OnnxPattern<onnx::SliceOp> {
                              "length");
     int64_t n = startsType.isDynamicDim(0) ? endsType.getDimSize(0)
                                            : startsType.getDimSize(0);
-    SmallVector<int64_t> axes, steps(n, 1);
-    if (isNone(op.getAxes())) {
-      for (int64_t i = 0; i < n; ++i)
-        axes.push_back(i);
-    } else if (std::optional<SmallVector<int64_t>> given =
-                   getConstantInts(op.getAxes())) {
-      axes = *given;
-    } else {
-      return nodeFailure(op, "axes that are not a constant are not supported");
-    }
-    if (!isNone(op.getSteps())) {
-      std::optional<SmallVector<int64_t>> given =
-          getConstantInts(op.getSteps());
-      if (!given)
-        return nodeFailure(op,
-                           "steps that are not a constant are not supported");
-      steps = *given;
-    }
-    if (static_cast<int64_t>(axes.size()) != n ||
-        static_cast<int64_t>(steps.size()) != n)
-      return nodeFailure(op, "starts, axes and steps differ in length");
+    for (Value operand : {adaptor.getAxes(), adaptor.getSteps()})
+      if (!isNone(operand) && getTensorType(operand).getRank() == 1 &&
+          !getTensorType(operand).isDynamicDim(0) &&
+          getTensorType(operand).getDimSize(0) != n)
+        return nodeFailure(op, "starts, axes and steps differ in length");
 
+    // Axes and steps may be runtime values: each entry then applies to the
+    // dim its axis selects, all in folding index arithmetic, which gives
+    // constants again where the operands are constants.
     IndexMath m{rewriter, loc};
     SmallVector<Value> starts = extractIndexElements(
         rewriter, loc, adaptor.getStarts(), op.getStarts(), n);
     SmallVector<Value> ends =
         extractIndexElements(rewriter, loc, adaptor.getEnds(), op.getEnds(), n);
+    SmallVector<Value> axes, steps;
+    if (isNone(op.getAxes())) {
+      for (int64_t i = 0; i < n; ++i)
+        axes.push_back(m.c(i));
+    } else {
+      axes = extractIndexElements(rewriter, loc, adaptor.getAxes(),
+                                  op.getAxes(), n);
+    }
+    if (isNone(op.getSteps()))
+      steps.assign(n, m.c(1));
+    else
+      steps = extractIndexElements(rewriter, loc, adaptor.getSteps(),
+                                   op.getSteps(), n);
+    if (static_cast<int64_t>(axes.size()) != n ||
+        static_cast<int64_t>(steps.size()) != n)
+      return nodeFailure(op, "starts, axes and steps differ in length");
+    SmallVector<bool> seen(rank, false);
+    for (int64_t i = 0; i < n; ++i) {
+      std::optional<int64_t> axis = getConstantIntValue(axes[i]);
+      std::optional<int64_t> step = getConstantIntValue(steps[i]);
+      if (step && *step == 0)
+        return nodeFailure(op, "step " + Twine(i) + " is 0");
+      if (!axis)
+        continue;
+      FailureOr<int64_t> dim = normalizeAxis(op, *axis, rank);
+      if (failed(dim))
+        return failure();
+      if (seen[*dim])
+        return nodeFailure(op, "axis " + Twine(*dim) + " is sliced twice");
+      seen[*dim] = true;
+    }
+
     SmallVector<OpFoldResult> dataSizes =
         tensor::getMixedSizes(rewriter, loc, data);
     SmallVector<Value> offsets(rank, m.c(0)), sizes, strides(rank, m.c(1));
     for (OpFoldResult size : dataSizes)
       sizes.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
-    SmallVector<bool> seen(rank, false);
-    bool positive = true;
     for (int64_t i = 0; i < n; ++i) {
-      FailureOr<int64_t> axis = normalizeAxis(op, axes[i], rank);
-      if (failed(axis))
-        return failure();
-      if (seen[*axis] || steps[i] == 0)
-        return nodeFailure(op, "axes repeat or a step is 0");
-      seen[*axis] = true;
-      Value dim = sizes[*axis];
-      Value start = m.wrap(starts[i], dim), end = m.wrap(ends[i], dim);
-      Value step = m.c(steps[i]);
-      if (steps[i] > 0) {
-        start = m.min(m.max(start, m.c(0)), dim);
-        end = m.min(m.max(end, m.c(0)), dim);
-        sizes[*axis] = m.max(m.ceilDiv(m.sub(end, start), step), m.c(0));
-      } else {
-        positive = false;
+      // A runtime axis out of range matches no dim; a runtime step of 0
+      // (invalid) counts as 1, so that nothing divides by zero.
+      Value axis = m.wrap(axes[i], m.c(rank));
+      Value step = m.select(m.eq(steps[i], m.c(0)), m.c(1), steps[i]);
+      Value forward = m.cmp(arith::CmpIPredicate::sgt, step, m.c(0));
+      for (int64_t d = 0; d < rank; ++d) {
+        Value selected = m.eq(axis, m.c(d));
+        if (getConstantIntValue(selected) == 0)
+          continue;
+        Value dim = sizes[d];
+        Value start = m.wrap(starts[i], dim), end = m.wrap(ends[i], dim);
+        // step > 0: clamp to [0, dim]; step < 0: start to [0, dim - 1],
+        // end to [-1, dim - 1] (-1 is "before the first element").
         Value last = m.sub(dim, m.c(1));
-        start = m.min(m.max(start, m.c(0)), last);
-        end = m.min(m.max(end, m.c(-1)), last);
-        sizes[*axis] =
-            m.max(m.ceilDiv(m.sub(start, end), m.c(-steps[i])), m.c(0));
+        Value lowEnd = m.select(forward, m.c(0), m.c(-1));
+        Value highStart = m.select(forward, dim, last);
+        start = m.min(m.max(start, m.c(0)), highStart);
+        end = m.min(m.max(end, lowEnd), highStart);
+        Value span = m.select(forward, m.sub(end, start), m.sub(start, end));
+        Value magnitude = m.select(forward, step, m.sub(m.c(0), step));
+        Value size = m.max(m.ceilDiv(span, magnitude), m.c(0));
+        offsets[d] = m.select(selected, start, offsets[d]);
+        sizes[d] = m.select(selected, size, sizes[d]);
+        strides[d] = m.select(selected, step, strides[d]);
       }
-      offsets[*axis] = start;
-      strides[*axis] = step;
     }
+    // tensor.extract_slice needs strides known to be positive.
+    bool positive = llvm::all_of(strides, [](Value stride) {
+      std::optional<int64_t> value = getConstantIntValue(stride);
+      return value && *value > 0;
+    });
     auto resultType = cast<RankedTensorType>(op.getType());
     Value result;
     if (positive) {
@@ -229,17 +253,25 @@ struct SplitLowering : OnnxPattern<onnx::SplitOp> {
     IndexMath m{rewriter, loc};
     SmallVector<Value> parts;
     if (!isNone(op.getSplit())) {
-      std::optional<SmallVector<int64_t>> split =
-          getConstantInts(op.getSplit());
-      if (!split)
-        return nodeFailure(op, "a split operand that is not a constant is not "
-                               "supported");
-      if (static_cast<int64_t>(split->size()) != count)
-        return nodeFailure(op, "split has " + Twine(split->size()) +
-                                   " entries for " + Twine(count) + " outputs");
-      for (int64_t size : *split)
-        parts.push_back(m.c(size));
-    } else {
+      RankedTensorType splitType = getTensorType(adaptor.getSplit());
+      if (splitType.getRank() != 1 || splitType.getDimSize(0) != count)
+        return nodeFailure(op, "split must be a 1-D tensor with one entry "
+                               "per output (" +
+                                   Twine(count) + ")");
+      // Runtime sizes are clamped to what is left of the axis, so that
+      // sizes that do not add up never read out of bounds.
+      Value dim = m.dim(input, *axis), offset = m.c(0);
+      for (Value size : extractIndexElements(rewriter, loc, adaptor.getSplit(),
+                                             op.getSplit(), count)) {
+        Value part = m.min(m.max(size, m.c(0)), m.sub(dim, offset));
+        if (std::optional<int64_t> constant = getConstantIntValue(size))
+          if (getConstantIntValue(part) != constant)
+            return nodeFailure(op, "split sizes do not fit the axis of size " +
+                                       Twine(getTensorType(input).getDimSize(
+                                           *axis)));
+        parts.push_back(part);
+        offset = m.add(offset, part);
+      }    } else {
       // Equal parts of ceil(dim / count), the last one what is left.
       Value dim = m.dim(input, *axis);
       Value part = m.ceilDiv(dim, m.c(count));
@@ -256,8 +288,13 @@ struct SplitLowering : OnnxPattern<onnx::SplitOp> {
     for (auto [part, result] : llvm::zip_equal(parts, op.getResults())) {
       offsets[*axis] = getAsOpFoldResult(offset);
       sizes[*axis] = getAsOpFoldResult(part);
-      Value slice = tensor::ExtractSliceOp::create(rewriter, loc, input,
-                                                   offsets, sizes, strides);
+      // An empty axis has no offset extract_slice accepts.
+      Value slice =
+          getTensorType(input).getDimSize(*axis) == 0
+              ? createEmpty(rewriter, loc, sizes, getElementType(input))
+              : tensor::ExtractSliceOp::create(rewriter, loc, input, offsets,
+                                               sizes, strides)
+                    .getResult();
       results.push_back(castToType(rewriter, loc, slice, result.getType()));
       offset = m.add(offset, part);
     }

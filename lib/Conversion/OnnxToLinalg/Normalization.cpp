@@ -37,6 +37,14 @@ Value mapTensor(OpBuilder &b, Location loc, ValueRange inputs, Value like,
                           body);
 }
 
+/// What LayerNormalization and (Log)Softmax check first: a float input `x`
+/// and an `axis` in its range, which comes back normalized.
+FailureOr<int64_t> getFloatInputAxis(Operation *op, Value x, int64_t axis) {
+  if (!isa<FloatType>(getElementType(x)))
+    return nodeFailure(op, "only float element types are supported");
+  return normalizeAxis(op, axis, getTensorType(x).getRank());
+}
+
 struct LayerNormalizationLowering : OnnxPattern<onnx::LayerNormalizationOp> {
   using OnnxPattern::OnnxPattern;
   LogicalResult lower(onnx::LayerNormalizationOp op, OpAdaptor adaptor,
@@ -45,9 +53,7 @@ struct LayerNormalizationLowering : OnnxPattern<onnx::LayerNormalizationOp> {
     Value x = adaptor.getX();
     RankedTensorType xType = getTensorType(x);
     Type elementType = xType.getElementType();
-    if (!isa<FloatType>(elementType))
-      return nodeFailure(op, "only float element types are supported");
-    FailureOr<int64_t> axis = normalizeAxis(op, op.getAxis(), xType.getRank());
+    FailureOr<int64_t> axis = getFloatInputAxis(op, x, op.getAxis());
     if (failed(axis))
       return failure();
     Type f = getComputeType(elementType);
@@ -145,9 +151,7 @@ struct SoftmaxLowering : OnnxPattern<OpTy> {
     Value x = adaptor.getInput();
     RankedTensorType xType = getTensorType(x);
     Type elementType = xType.getElementType();
-    if (!isa<FloatType>(elementType))
-      return nodeFailure(op, "only float element types are supported");
-    FailureOr<int64_t> axis = normalizeAxis(op, op.getAxis(), xType.getRank());
+    FailureOr<int64_t> axis = getFloatInputAxis(op, x, op.getAxis());
     if (failed(axis))
       return failure();
     Type f = getComputeType(elementType);

@@ -10,6 +10,10 @@
 #include "Common.h"
 
 #include "bitnet-mlir/Conversion/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/AttrTypeSubElements.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace mlir::bitnet {
@@ -30,6 +34,40 @@ void bitnet::populateOnnxToLinalgPatterns(RewritePatternSet &patterns) {
   onnx_to_linalg::populateGeneratorPatterns(patterns);
 }
 
+/// The patterns read ONNX's unsigned integer types (uint8 divides, compares
+/// and extends unlike int8) and keep them in the tensors they build; arith
+/// and everything after it take signless integers only, so once every op
+/// is lowered each type, attribute and signature in `func` becomes signless.
+static void makeIntegersSignless(func::FuncOp func) {
+  AttrTypeReplacer replacer;
+  replacer.addReplacement([](IntegerType type) -> std::optional<Type> {
+    if (type.isSignless())
+      return std::nullopt;
+    return IntegerType::get(type.getContext(), type.getWidth());
+  });
+  // Elements attributes keep their data: only the type changes.
+  auto signless = [](ShapedType type) {
+    return type.clone(IntegerType::get(type.getContext(),
+                                       type.getElementTypeBitWidth()));
+  };
+  replacer.addReplacement(
+      [&](DenseIntElementsAttr attr) -> std::optional<Attribute> {
+        if (!attr.getElementType().isUnsignedInteger())
+          return std::nullopt;
+        return attr.bitcast(signless(attr.getType()).getElementType());
+      });
+  replacer.addReplacement(
+      [&](DenseResourceElementsAttr attr) -> std::optional<Attribute> {
+        if (!attr.getElementType().isUnsignedInteger())
+          return std::nullopt;
+        return DenseResourceElementsAttr::get(signless(attr.getType()),
+                                              attr.getRawHandle());
+      });
+  replacer.recursivelyReplaceElementsIn(func, /*replaceAttrs=*/true,
+                                        /*replaceLocs=*/false,
+                                        /*replaceTypes=*/true);
+}
+
 namespace {
 struct ConvertOnnxToLinalgPass
     : bitnet::impl::ConvertOnnxToLinalgPassBase<ConvertOnnxToLinalgPass> {
@@ -41,7 +79,8 @@ struct ConvertOnnxToLinalgPass
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
-                           arith::ArithDialect, math::MathDialect>();
+                           arith::ArithDialect, math::MathDialect,
+                           scf::SCFDialect>();
     target.addIllegalDialect<onnx_ir::OnnxDialect>();
     // A used NoValue stays until its users are lowered; it is erased below.
     target.addDynamicallyLegalOp<onnx_ir::NoValueOp>(
@@ -79,7 +118,8 @@ struct ConvertOnnxToLinalgPass
       leftOver = true;
     });
     if (leftOver)
-      signalPassFailure();
+      return signalPassFailure();
+    makeIntegersSignless(func);
   }
 };
 } // namespace

@@ -9,6 +9,7 @@
 #include "Common.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 using namespace mlir::bitnet;
@@ -24,7 +25,8 @@ enum class ReduceKind { Sum, Mean, Prod, Max, Min };
 FailureOr<SmallVector<bool>> getReducedDims(Operation *op, Value axes,
                                             int64_t rank, bool noop) {
   SmallVector<int64_t> values;
-  if (!isNone(axes)) {
+  // A runtime tensor of static length 0 is as empty as a constant one.
+  if (!isNone(axes) && getTensorType(axes).getNumElements() != 0) {
     std::optional<SmallVector<int64_t>> constant = getConstantInts(axes);
     if (!constant)
       return emitNodeError(op) << "axes that are not a constant are not "
@@ -52,7 +54,7 @@ struct ReduceLowering : OnnxPattern<OpTy> {
                        ValueRange elements) {
     Value x = convertScalar(b, loc, elements[0], acc.getType());
     bool isFloat = isa<FloatType>(acc.getType());
-    bool isBool = acc.getType().isInteger(1);
+    bool isUnsigned = isUnsignedLike(acc.getType());
     switch (kind) {
     case ReduceKind::Sum:
     case ReduceKind::Mean:
@@ -63,11 +65,11 @@ struct ReduceLowering : OnnxPattern<OpTy> {
                      : Value(arith::MulIOp::create(b, loc, acc, x));
     case ReduceKind::Max:
       return isFloat  ? Value(arith::MaximumFOp::create(b, loc, acc, x))
-             : isBool ? Value(arith::MaxUIOp::create(b, loc, acc, x))
+             : isUnsigned ? Value(arith::MaxUIOp::create(b, loc, acc, x))
                       : Value(arith::MaxSIOp::create(b, loc, acc, x));
     case ReduceKind::Min:
       return isFloat  ? Value(arith::MinimumFOp::create(b, loc, acc, x))
-             : isBool ? Value(arith::MinUIOp::create(b, loc, acc, x))
+             : isUnsigned ? Value(arith::MinUIOp::create(b, loc, acc, x))
                       : Value(arith::MinSIOp::create(b, loc, acc, x));
     }
     llvm_unreachable("unknown reduction");
@@ -88,6 +90,9 @@ struct ReduceLowering : OnnxPattern<OpTy> {
     llvm_unreachable("unknown reduction");
   }
 
+  static Value lowerRuntimeAxes(OpTy op, Value data, Value axes,
+                                ConversionPatternRewriter &rewriter);
+
   LogicalResult lower(OpTy op, OpAdaptor adaptor,
                       ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -97,8 +102,17 @@ struct ReduceLowering : OnnxPattern<OpTy> {
     Type elementType = dataType.getElementType();
     if (kind == ReduceKind::Mean && elementType.isInteger(1))
       return nodeFailure(op, "element type i1 is not supported");
+    Value axes = op.getAxes();
+    if (!isNone(axes) && !getConstantInts(axes) &&
+        getTensorType(axes).getNumElements() != 0) {
+      Value result = lowerRuntimeAxes(op, data, adaptor.getAxes(), rewriter);
+      if (!result)
+        return failure();
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     FailureOr<SmallVector<bool>> reduced = getReducedDims(
-        op, op.getAxes(), dataType.getRank(), op.getNoopWithEmptyAxes() != 0);
+        op, axes, dataType.getRank(), op.getNoopWithEmptyAxes() != 0);
     if (failed(reduced))
       return failure();
     if (reduced->empty() && dataType.getRank() != 0) { // noop_with_empty_axes
@@ -129,8 +143,10 @@ struct ReduceLowering : OnnxPattern<OpTy> {
             Value value = args[0];
             if (kind == ReduceKind::Mean)
               value =
-                  isa<FloatType>(accType)
-                      ? Value(arith::DivFOp::create(b, bodyLoc, value, count))
+                  isa<FloatType>(accType) ? Value(arith::DivFOp::create(
+                                                b, bodyLoc, value, count))
+                  : isUnsignedLike(accType)
+                      ? Value(arith::DivUIOp::create(b, bodyLoc, value, count))
                       : Value(arith::DivSIOp::create(b, bodyLoc, value, count));
             return convertScalar(b, bodyLoc, value, elementType);
           });
@@ -141,6 +157,103 @@ struct ReduceLowering : OnnxPattern<OpTy> {
     return success();
   }
 };
+
+/// Axes known only at run time (a non-empty tensor of static length): a
+/// parallel generic over the keepdims-form result (a reduced dim has size
+/// 1) whose body loops over every element of the reduced dims in an
+/// scf.for, decomposing the loop index along them. Axes outside the rank
+/// reduce nothing. keepdims = 0 reshapes to the result type, which must
+/// then be static.
+template <typename OpTy, ReduceKind kind>
+Value lowerRuntimeAxesImpl(OpTy op, Value data, Value axesTensor,
+                           ConversionPatternRewriter &rewriter) {
+  Location loc = op.getLoc();
+  RankedTensorType dataType = getTensorType(data);
+  RankedTensorType axesType = getTensorType(axesTensor);
+  auto resultType = cast<RankedTensorType>(op.getType());
+  int64_t rank = dataType.getRank();
+  if (axesType.getRank() != 1 || axesType.isDynamicDim(0)) {
+    (void)nodeFailure(op, "axes that are not a constant must be a 1-D tensor of "
+                    "static length");
+    return nullptr;
+  }
+  if (op.getKeepdims() == 0 && !resultType.hasStaticShape()) {
+    (void)nodeFailure(op, "axes that are not a constant with keepdims = 0 need a "
+                    "static result shape");
+    return nullptr;
+  }
+  IndexMath m{rewriter, loc};
+  SmallVector<Value> axes = extractIndexElements(
+      rewriter, loc, axesTensor, axesTensor, axesType.getDimSize(0));
+  for (Value &axis : axes)
+    axis = m.wrap(axis, m.c(rank));
+  // Per dim: whether it is reduced, its extent in the loop (size or 1) and
+  // its size in the keepdims result (1 or size).
+  SmallVector<Value> isReduced, loopExtent, keptSizes;
+  Value count = m.c(1);
+  for (int64_t d = 0; d < rank; ++d) {
+    Value hit = createScalar(rewriter, loc, rewriter.getI1Type(), 0);
+    for (Value axis : axes)
+      hit = rewriter.createOrFold<arith::OrIOp>(loc, hit, m.eq(axis, m.c(d)));
+    Value size = m.dim(data, d);
+    isReduced.push_back(hit);
+    loopExtent.push_back(m.select(hit, size, m.c(1)));
+    keptSizes.push_back(m.select(hit, m.c(1), size));
+    count = m.mul(count, loopExtent.back());
+  }
+  Type elementType = dataType.getElementType();
+  bool accumulates = kind == ReduceKind::Sum || kind == ReduceKind::Mean ||
+                     kind == ReduceKind::Prod;
+  Type accType = accumulates ? getComputeType(elementType) : elementType;
+  auto keepType = RankedTensorType::get(
+      SmallVector<int64_t>(rank, ShapedType::kDynamic), elementType);
+  Value result = buildIndexed(
+      rewriter, loc, keepType, getAsOpFoldResult(keptSizes), {}, {},
+      [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange) {
+        Value init = ReduceLowering<OpTy, kind>::createInit(b, l, accType);
+        IndexMath bm{b, l};
+        auto loop = scf::ForOp::create(
+            b, l, bm.c(0), count, bm.c(1), ValueRange{init},
+            [&](OpBuilder &lb, Location ll, Value t, ValueRange acc) {
+              IndexMath lm{lb, ll};
+              SmallVector<Value> coords(rank);
+              Value rest = t;
+              for (int64_t d = rank - 1; d >= 0; --d) {
+                Value position =
+                    lb.createOrFold<arith::RemUIOp>(ll, rest, loopExtent[d]);
+                rest = lb.createOrFold<arith::DivUIOp>(ll, rest, loopExtent[d]);
+                coords[d] = lm.select(isReduced[d], position, ivs[d]);
+              }
+              Value element = tensor::ExtractOp::create(lb, ll, data, coords);
+              scf::YieldOp::create(
+                  lb, ll,
+                  ReduceLowering<OpTy, kind>::combine(lb, ll, acc[0],
+                                                      ValueRange{element}));
+            });
+        Value value = loop.getResult(0);
+        if (kind == ReduceKind::Mean) {
+          Value n = indexToScalar(b, l, count, accType);
+          value = isa<FloatType>(accType)
+                      ? Value(arith::DivFOp::create(b, l, value, n))
+                  : isUnsignedLike(accType)
+                      ? Value(arith::DivUIOp::create(b, l, value, n))
+                      : Value(arith::DivSIOp::create(b, l, value, n));
+        }
+        return convertScalar(b, l, value, elementType);
+      });
+  if (op.getKeepdims() != 0)
+    return castToType(rewriter, loc, result, resultType);
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t dim : resultType.getShape())
+    sizes.push_back(rewriter.getIndexAttr(dim));
+  return reshapeTo(rewriter, loc, result, resultType, sizes);
+}
+
+template <typename OpTy, ReduceKind kind>
+Value ReduceLowering<OpTy, kind>::lowerRuntimeAxes(
+    OpTy op, Value data, Value axes, ConversionPatternRewriter &rewriter) {
+  return lowerRuntimeAxesImpl<OpTy, kind>(op, data, axes, rewriter);
+}
 
 /// ArgMax: one generic with two accumulators (value, index); a later equal
 /// value wins only with select_last_index.
@@ -193,6 +306,11 @@ struct ArgMaxLowering : OnnxPattern<onnx::ArgMaxOp> {
             better = arith::CmpFOp::create(b, bodyLoc,
                                            last ? arith::CmpFPredicate::OGE
                                                 : arith::CmpFPredicate::OGT,
+                                           x, best);
+          else if (isUnsignedLike(elementType))
+            better = arith::CmpIOp::create(b, bodyLoc,
+                                           last ? arith::CmpIPredicate::uge
+                                                : arith::CmpIPredicate::ugt,
                                            x, best);
           else
             better = arith::CmpIOp::create(b, bodyLoc,

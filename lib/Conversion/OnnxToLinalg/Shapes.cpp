@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::bitnet;
@@ -43,7 +44,10 @@ struct ReshapeLowering : OnnxPattern<onnx::ReshapeOp> {
     int64_t rank = resultType.getRank();
     if (getTensorType(adaptor.getShape()).getRank() != 1)
       return nodeFailure(op, "shape must be a 1-D tensor");
-    if (getTensorType(adaptor.getShape()).getDimSize(0) != rank)
+    // A shape of dynamic length (computed at run time) is trusted to have
+    // the length shape inference gave the result.
+    RankedTensorType shapeType = getTensorType(adaptor.getShape());
+    if (!shapeType.isDynamicDim(0) && shapeType.getDimSize(0) != rank)
       return nodeFailure(op, "shape has a different length than the result "
                              "rank");
     if (resultType.hasStaticShape()) { // shape inference has done the work
@@ -120,6 +124,30 @@ struct FlattenLowering : OnnxPattern<onnx::FlattenOp> {
   }
 };
 
+/// Squeeze and Unsqueeze with axes known only at run time: removing or
+/// inserting size-1 dims keeps the order of the elements, so wherever the
+/// unit dims go the result is `data` reshaped to the result type, which
+/// shape inference must have made static.
+LogicalResult reshapeToStaticResult(Operation *op, Value data,
+                                    ConversionPatternRewriter &rewriter) {
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  RankedTensorType dataType = getTensorType(data);
+  if (!resultType.hasStaticShape() || !dataType.hasStaticShape())
+    return nodeFailure(op, "axes that are not a constant need static input "
+                           "and result shapes, got " +
+                               Twine(llvm::formatv("{0} -> {1}", dataType,
+                                                   resultType)
+                                         .str()));
+  if (resultType.getNumElements() != dataType.getNumElements())
+    return nodeFailure(op, "the result has another number of elements");
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t dim : resultType.getShape())
+    sizes.push_back(rewriter.getIndexAttr(dim));
+  rewriter.replaceOp(op,
+                     reshapeTo(rewriter, op->getLoc(), data, resultType, sizes));
+  return success();
+}
+
 struct SqueezeLowering : OnnxPattern<onnx::SqueezeOp> {
   using OnnxPattern::OnnxPattern;
   LogicalResult lower(onnx::SqueezeOp op, OpAdaptor adaptor,
@@ -139,8 +167,7 @@ struct SqueezeLowering : OnnxPattern<onnx::SqueezeOp> {
     } else {
       std::optional<SmallVector<int64_t>> axes = getConstantInts(op.getAxes());
       if (!axes)
-        return nodeFailure(op, "axes that are not a constant are not "
-                               "supported");
+        return reshapeToStaticResult(op, data, rewriter);
       for (int64_t axis : *axes) {
         FailureOr<int64_t> dim = normalizeAxis(op, axis, rank);
         if (failed(dim))
@@ -170,7 +197,7 @@ struct UnsqueezeLowering : OnnxPattern<onnx::UnsqueezeOp> {
                       ConversionPatternRewriter &rewriter) const override {
     std::optional<SmallVector<int64_t>> axes = getConstantInts(op.getAxes());
     if (!axes)
-      return nodeFailure(op, "axes that are not a constant are not supported");
+      return reshapeToStaticResult(op, adaptor.getData(), rewriter);
     Value data = adaptor.getData();
     int64_t rank = getTensorType(data).getRank() + axes->size();
     SmallVector<bool> inserted(rank, false);

@@ -3,10 +3,10 @@
 // What the lowering does not support is an error at the node, saying what;
 // the conversion driver's own "failed to legalize" does not follow it.
 
-func.func @unsigned(%x: tensor<4xui8>) -> tensor<4xui8> {
-  // expected-error @+1 {{Relu: element type 'ui8' is not supported (supported: f16, bf16, f32, f64, i1, i8, i16, i32, i64)}}
-  %0 = onnx.Relu(%x) : (tensor<4xui8>) -> tensor<4xui8>
-  return %0 : tensor<4xui8>
+func.func @signed(%x: tensor<4xsi8>) -> tensor<4xsi8> {
+  // expected-error @+1 {{Relu: element type 'si8' is not supported (supported: f16, bf16, f32, f64, i1, i8, i16, i32, i64, ui8, ui16, ui32, ui64)}}
+  %0 = onnx.Relu(%x) : (tensor<4xsi8>) -> tensor<4xsi8>
+  return %0 : tensor<4xsi8>
 }
 
 // -----
@@ -27,26 +27,10 @@ func.func @integer_sqrt(%x: tensor<4xi32>) -> tensor<4xi32> {
 
 // -----
 
-func.func @integer_pow(%x: tensor<4xi32>, %y: tensor<4xi32>) -> tensor<4xi32> {
-  // expected-error @+1 {{Pow: element type 'i32' is not supported}}
-  %0 = onnx.Pow(%x, %y) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
-  return %0 : tensor<4xi32>
-}
-
-// -----
-
 func.func @bad_broadcast(%x: tensor<4xf32>, %y: tensor<3xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{Sum: operand of type 'tensor<3xf32>' does not broadcast to shape 'tensor<4xf32>'}}
   %0 = onnx.Sum(%x, %y) : (tensor<4xf32>, tensor<3xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
-}
-
-// -----
-
-func.func @runtime_axes(%x: tensor<2x3xf32>, %axes: tensor<1xi64>) -> tensor<2x1xf32> {
-  // expected-error @+1 {{ReduceSum: axes that are not a constant are not supported}}
-  %0 = onnx.ReduceSum(%x, %axes) : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<2x1xf32>
-  return %0 : tensor<2x1xf32>
 }
 
 // -----
@@ -59,37 +43,11 @@ func.func @axis_out_of_range(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 // -----
 
-func.func @training_dropout(%x: tensor<4xf32>) -> tensor<4xf32> {
-  %n = onnx.NoValue
-  %t = onnx.Constant {value = dense<true> : tensor<i1>} : tensor<i1>
-  // expected-error @+1 {{Dropout: training mode is not supported (inference only)}}
-  %0, %1 = onnx.Dropout(%x, %n, %t) : (tensor<4xf32>, none, tensor<i1>) -> (tensor<4xf32>, none)
-  return %0 : tensor<4xf32>
-}
-
-// -----
-
-func.func @runtime_unsqueeze(%x: tensor<4xf32>, %axes: tensor<1xi64>) -> tensor<1x4xf32> {
-  // expected-error @+1 {{Unsqueeze: axes that are not a constant are not supported}}
-  %0 = onnx.Unsqueeze(%x, %axes) : (tensor<4xf32>, tensor<1xi64>) -> tensor<1x4xf32>
-  return %0 : tensor<1x4xf32>
-}
-
-// -----
-
 func.func @squeeze_non_unit(%x: tensor<2x3xf32>) -> tensor<3xf32> {
   %a = onnx.Constant {value = dense<[0]> : tensor<1xi64>} : tensor<1xi64>
   // expected-error @+1 {{Squeeze: cannot squeeze dim 0 of size 2}}
   %0 = onnx.Squeeze(%x, %a) : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
-}
-
-// -----
-
-func.func @runtime_cumsum_axis(%x: tensor<4xf32>, %axis: tensor<i64>) -> tensor<4xf32> {
-  // expected-error @+1 {{CumSum: an axis that is not a constant is not supported}}
-  %0 = onnx.CumSum(%x, %axis) : (tensor<4xf32>, tensor<i64>) -> tensor<4xf32>
-  return %0 : tensor<4xf32>
 }
 
 // -----
@@ -137,17 +95,60 @@ func.func @gather_out_of_range(%x: tensor<4x2xf32>) -> tensor<2xf32> {
 
 // -----
 
-func.func @runtime_slice_steps(%x: tensor<8xf32>, %s: tensor<1xi64>) -> tensor<?xf32> {
-  %n = onnx.NoValue
-  // expected-error @+1 {{Slice: steps that are not a constant are not supported}}
-  %0 = onnx.Slice(%x, %s, %s, %n, %s) : (tensor<8xf32>, tensor<1xi64>, tensor<1xi64>, none, tensor<1xi64>) -> tensor<?xf32>
+func.func @runtime_unsqueeze_dynamic(%x: tensor<?xf32>, %axes: tensor<1xi64>) -> tensor<?x?xf32> {
+  // expected-error @+1 {{Unsqueeze: axes that are not a constant need static input and result shapes, got tensor<?xf32> -> tensor<?x?xf32>}}
+  %0 = onnx.Unsqueeze(%x, %axes) : (tensor<?xf32>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+func.func @runtime_reduce_dropped_dims(%x: tensor<2x3xf32>, %axes: tensor<1xi64>) -> tensor<?xf32> {
+  // expected-error @+1 {{ReduceSum: axes that are not a constant with keepdims = 0 need a static result shape}}
+  %0 = onnx.ReduceSum(%x, %axes) {keepdims = 0 : i64} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?xf32>
   return %0 : tensor<?xf32>
 }
 
 // -----
 
-func.func @runtime_split(%x: tensor<8xf32>, %s: tensor<2xi64>) -> (tensor<?xf32>, tensor<?xf32>) {
-  // expected-error @+1 {{Split: a split operand that is not a constant is not supported}}
+func.func @runtime_reduce_axes_length(%x: tensor<2x3xf32>, %axes: tensor<?xi64>) -> tensor<?x?xf32> {
+  // expected-error @+1 {{ReduceMax: axes that are not a constant must be a 1-D tensor of static length}}
+  %0 = onnx.ReduceMax(%x, %axes) : (tensor<2x3xf32>, tensor<?xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+func.func @slice_zero_step(%x: tensor<8xf32>, %s: tensor<1xi64>) -> tensor<?xf32> {
+  %n = onnx.NoValue
+  %z = onnx.Constant {value = dense<0> : tensor<1xi64>} : tensor<1xi64>
+  // expected-error @+1 {{Slice: step 0 is 0}}
+  %0 = onnx.Slice(%x, %s, %s, %n, %z) : (tensor<8xf32>, tensor<1xi64>, tensor<1xi64>, none, tensor<1xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+func.func @split_sizes_too_large(%x: tensor<8xf32>) -> (tensor<?xf32>, tensor<?xf32>) {
+  %s = onnx.Constant {value = dense<[5, 4]> : tensor<2xi64>} : tensor<2xi64>
+  // expected-error @+1 {{Split: split sizes do not fit the axis of size 8}}
   %0, %1 = onnx.Split(%x, %s) : (tensor<8xf32>, tensor<2xi64>) -> (tensor<?xf32>, tensor<?xf32>)
   return %0, %1 : tensor<?xf32>, tensor<?xf32>
+}
+
+// -----
+
+func.func @split_count(%x: tensor<8xf32>, %s: tensor<3xi64>) -> (tensor<?xf32>, tensor<?xf32>) {
+  // expected-error @+1 {{Split: split must be a 1-D tensor with one entry per output (2)}}
+  %0, %1 = onnx.Split(%x, %s) : (tensor<8xf32>, tensor<3xi64>) -> (tensor<?xf32>, tensor<?xf32>)
+  return %0, %1 : tensor<?xf32>, tensor<?xf32>
+}
+
+// -----
+
+func.func @training_dropout_integer(%x: tensor<4xi32>, %t: tensor<i1>) -> tensor<4xi32> {
+  %n = onnx.NoValue
+  // expected-error @+1 {{Dropout: training mode needs a float input}}
+  %0, %1 = onnx.Dropout(%x, %n, %t) : (tensor<4xi32>, none, tensor<i1>) -> (tensor<4xi32>, none)
+  return %0 : tensor<4xi32>
 }
