@@ -142,38 +142,38 @@ struct QuantizeActivationsLowering
       reduction[dim] = utils::IteratorType::parallel;
 
     // A reduction of x over the shared elements from `initial`.
-    auto reduce = [&](float initial,
-                      function_ref<Value(OpBuilder &, Location, Value, Value)>
-                          combine) {
-      Value init = arith::ConstantOp::create(b, b.getF32FloatAttr(initial));
-      Value filled =
-          linalg::FillOp::create(b, ValueRange{init},
-                                 ValueRange{emptyTensor(b, scaleSizes, f32)})
+    auto reduce =
+        [&](float initial,
+            function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+          Value init = arith::ConstantOp::create(b, b.getF32FloatAttr(initial));
+          Value filled = linalg::FillOp::create(
+                             b, ValueRange{init},
+                             ValueRange{emptyTensor(b, scaleSizes, f32)})
+                             .getResult(0);
+          return linalg::GenericOp::create(
+                     b, reducedType, ValueRange{x}, ValueRange{filled},
+                     ArrayRef<AffineMap>{identity, toScale}, reduction,
+                     [&](OpBuilder &nb, Location loc, ValueRange args) {
+                       linalg::YieldOp::create(
+                           nb, loc, combine(nb, loc, args[0], args[1]));
+                     })
               .getResult(0);
-      return linalg::GenericOp::create(
-                 b, reducedType, ValueRange{x}, ValueRange{filled},
-                 ArrayRef<AffineMap>{identity, toScale}, reduction,
-                 [&](OpBuilder &nb, Location loc, ValueRange args) {
-                   linalg::YieldOp::create(
-                       nb, loc, combine(nb, loc, args[0], args[1]));
-                 })
-          .getResult(0);
-    };
+        };
 
     // absmax = max(|x|) with 0 as the neutral element (|x| >= 0).
-    Value absmax = reduce(0.0f, [](OpBuilder &nb, Location loc, Value value,
-                                   Value acc) -> Value {
-      Value magnitude = math::AbsFOp::create(nb, loc, value);
-      return arith::MaximumFOp::create(nb, loc, magnitude, acc);
-    });
+    Value absmax = reduce(
+        0.0f, [](OpBuilder &nb, Location loc, Value value, Value acc) -> Value {
+          Value magnitude = math::AbsFOp::create(nb, loc, value);
+          return arith::MaximumFOp::create(nb, loc, magnitude, acc);
+        });
     // eta = min(x) from +inf (NaN propagates, as in absmax).
     Value eta;
     if (shift)
-      eta = reduce(std::numeric_limits<float>::infinity(),
-                   [](OpBuilder &nb, Location loc, Value value,
-                      Value acc) -> Value {
-                     return arith::MinimumFOp::create(nb, loc, value, acc);
-                   });
+      eta = reduce(
+          std::numeric_limits<float>::infinity(),
+          [](OpBuilder &nb, Location loc, Value value, Value acc) -> Value {
+            return arith::MinimumFOp::create(nb, loc, value, acc);
+          });
 
     // scale = qmax / max(absmax, eps), or (1 / max(absmax, eps)) * qmax.
     int64_t scaleRank = scaleDims.size();
@@ -322,11 +322,10 @@ std::pair<Value, AffineMap> perRowOperand(ImplicitLocOpBuilder &b, Value value,
 /// `grouped`), `term` computes one (group's) value from the operands
 /// (acc first); grouped terms are summed into a zero-filled output in
 /// ascending g. A bias (may be null) is added afterwards.
-Value buildRescale(ImplicitLocOpBuilder &b, Value acc,
-                   RankedTensorType outputType, bool grouped,
-                   SmallVector<Value> inputs, SmallVector<AffineMap> maps,
-                   Value bias,
-                   function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
+Value buildRescale(
+    ImplicitLocOpBuilder &b, Value acc, RankedTensorType outputType,
+    bool grouped, SmallVector<Value> inputs, SmallVector<AffineMap> maps,
+    Value bias, function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
   MLIRContext *context = b.getContext();
   auto accType = cast<RankedTensorType>(acc.getType());
   int64_t rank = accType.getRank();
@@ -356,18 +355,18 @@ Value buildRescale(ImplicitLocOpBuilder &b, Value acc,
   }
   maps.push_back(projection(context, rank,
                             llvm::to_vector(llvm::seq<int64_t>(0, outRank))));
-  Value y =
-      linalg::GenericOp::create(
-          b, outputType, inputs, ValueRange{init}, maps, iterators,
-          [&](OpBuilder &nb, Location loc, ValueRange args) {
-            Value value = term(nb, loc, args.take_front(termInputs));
-            if (fuseBias)
-              value = arith::AddFOp::create(nb, loc, value, args[termInputs]);
-            if (grouped)
-              value = arith::AddFOp::create(nb, loc, args.back(), value);
-            linalg::YieldOp::create(nb, loc, value);
-          })
-          .getResult(0);
+  Value y = linalg::GenericOp::create(
+                b, outputType, inputs, ValueRange{init}, maps, iterators,
+                [&](OpBuilder &nb, Location loc, ValueRange args) {
+                  Value value = term(nb, loc, args.take_front(termInputs));
+                  if (fuseBias)
+                    value =
+                        arith::AddFOp::create(nb, loc, value, args[termInputs]);
+                  if (grouped)
+                    value = arith::AddFOp::create(nb, loc, args.back(), value);
+                  linalg::YieldOp::create(nb, loc, value);
+                })
+                .getResult(0);
   if (!bias || fuseBias)
     return y;
   // y + bias over the output's space.
@@ -382,8 +381,9 @@ Value buildRescale(ImplicitLocOpBuilder &b, Value acc,
              parallelIterators(outRank),
              [&](OpBuilder &nb, Location loc, ValueRange args) {
                linalg::YieldOp::create(
-                   nb, loc, arith::AddFOp::create(nb, loc, args[0], args[1])
-                                .getResult());
+                   nb, loc,
+                   arith::AddFOp::create(nb, loc, args[0], args[1])
+                       .getResult());
              })
       .getResult(0);
 }
@@ -435,8 +435,8 @@ struct RescaleLowering : OpConversionPattern<RescaleOp> {
     if (shift) {
       inputs.push_back(collapseOnto(b, adaptor.getEta(), keptScaleDims));
       maps.push_back(scaleMap);
-      auto [rowsum, rowsumMap] = perRowOperand(b, adaptor.getRowsum(), rank,
-                                               nDim, groupDim, accShape);
+      auto [rowsum, rowsumMap] =
+          perRowOperand(b, adaptor.getRowsum(), rank, nDim, groupDim, accShape);
       inputs.push_back(rowsum);
       maps.push_back(rowsumMap);
     }
@@ -494,6 +494,7 @@ struct WeightRescaleLowering : OpConversionPattern<WeightRescaleOp> {
 
 void bitnet::detail::populateElementwiseToLinalgPatterns(
     RewritePatternSet &patterns, const TypeConverter &typeConverter) {
-  patterns.add<QuantizeActivationsLowering, RescaleLowering,
-               WeightRescaleLowering>(typeConverter, patterns.getContext());
+  patterns
+      .add<QuantizeActivationsLowering, RescaleLowering, WeightRescaleLowering>(
+          typeConverter, patterns.getContext());
 }

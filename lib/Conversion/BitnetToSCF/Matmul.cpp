@@ -188,9 +188,9 @@ Value buildMatmulLoops(ImplicitLocOpBuilder &b, Value input, OpFoldResult rows,
                     ImplicitLocOpBuilder gbi(loc, gb);
                     Value group = divideIndex(gbi, kStart, kGroup);
                     Value sum = rowDot(gbi, mIv, nIv, kStart);
-                    Value updated = tensor::InsertOp::create(
-                        gbi, sum, groupArgs.front(),
-                        ValueRange{mIv, nIv, group});
+                    Value updated =
+                        tensor::InsertOp::create(gbi, sum, groupArgs.front(),
+                                                 ValueRange{mIv, nIv, group});
                     scf::YieldOp::create(gbi, updated);
                   });
               scf::YieldOp::create(ibi, groups.getResult(0));
@@ -221,8 +221,8 @@ struct PackedRowDot {
     auto i8Constant = [&](int64_t value) -> Value {
       return arith::ConstantIntOp::create(b, b.getI8Type(), value);
     };
-    auto accType = accumulatorType(
-        cast<ShapedType>(input.getType()).getElementType());
+    auto accType =
+        accumulatorType(cast<ShapedType>(input.getType()).getElementType());
     zero = arith::ConstantOp::create(b, b.getZeroAttr(accType));
     base3 = type.getEncoding() == PackedEncoding::TernaryBase3;
     mask = base3 ? i8Constant(3) : i8Constant((1 << bits) - 1);
@@ -240,8 +240,8 @@ struct PackedRowDot {
       // Place values by dynamic slot, for the weight-by-weight walk.
       auto tableType = RankedTensorType::get({5}, b.getI8Type());
       placeValues = arith::ConstantOp::create(
-          b, DenseElementsAttr::get(tableType,
-                                    ArrayRef<int8_t>{1, 3, 9, 27, 81}));
+          b,
+          DenseElementsAttr::get(tableType, ArrayRef<int8_t>{1, 3, 9, 27, 81}));
     }
     step = indexConstant(b, perByte);
     unit = indexConstant(b, 1);
@@ -299,8 +299,8 @@ struct PackedRowDot {
   }
 
   /// acc + w * input[m, k] for the weight in `byte` at `shift` (decode).
-  Value accumulate(ImplicitLocOpBuilder &b, Value acc, Value byte,
-                   Value shift, Value m, Value k) const {
+  Value accumulate(ImplicitLocOpBuilder &b, Value acc, Value byte, Value shift,
+                   Value m, Value k) const {
     Value x = loadActivation(b, input, m, k);
     Value code = decode(b, byte, shift);
     if (type.getEncoding() == PackedEncoding::Binary1) { // 1 -> +1, 0 -> -1
@@ -391,8 +391,8 @@ struct UnpackedRowDot {
                             b, b.getLoc(),
                             tensor::getMixedSize(b, b.getLoc(), input, 1));
     zero8 = arith::ConstantIntOp::create(b, b.getI8Type(), 0);
-    auto accType = accumulatorType(
-        cast<ShapedType>(input.getType()).getElementType());
+    auto accType =
+        accumulatorType(cast<ShapedType>(input.getType()).getElementType());
     zero = arith::ConstantOp::create(b, b.getZeroAttr(accType));
     step = indexConstant(b, 1);
   }
@@ -403,8 +403,7 @@ struct UnpackedRowDot {
 
   Value emit(ImplicitLocOpBuilder &b, Value m, Value n, Value kStart) const {
     Value lower = kStart ? kStart : indexConstant(b, 0);
-    Value upper =
-        kStart ? Value(arith::AddIOp::create(b, kStart, span)) : span;
+    Value upper = kStart ? Value(arith::AddIOp::create(b, kStart, span)) : span;
     auto loop = scf::ForOp::create(
         b, lower, upper, step, ValueRange{zero},
         [&](OpBuilder &lb, Location loc, Value k, ValueRange args) {
