@@ -98,7 +98,7 @@ def Bitnet_TernaryMatmulOp : Bitnet_Op<"ternary_matmul", [Pure]> {
     acc[..., n] = sum_k input[..., k] * weights[n, k].
 
     Integer input (i8, or i16 for unsigned/wide clip ranges): the sum is
-    exact in int32 (the verifier bounds K so it cannot overflow: K <= 2^24
+    exact in int32 (the verifier bounds K so it cannot overflow: K < 2^24
     for i8, K <= 2^16 - 1 for i16). Float input (f32, f16; weight-only
     ternary): the result is f32, each term an f32 add or subtract in
     ascending k, so it differs from a float matmul by reassociation only.

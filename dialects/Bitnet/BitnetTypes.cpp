@@ -14,6 +14,11 @@ LogicalResult PackedType::verify(function_ref<InFlightDiagnostic()> emitError,
   if (rows <= 0 || cols <= 0)
     return emitError() << "packed weights need positive rows and cols, got "
                        << rows << "x" << cols;
+  // Keeps every storage size and index computation far from int64 overflow.
+  constexpr int64_t kMaxDim = int64_t(1) << 31;
+  if (rows > kMaxDim || cols > kMaxDim)
+    return emitError() << "packed weights of " << rows << "x" << cols
+                       << " exceed the largest dimension 2^31";
   if (groupSize < 0 || (groupSize > 0 && cols % groupSize != 0))
     return emitError() << "group_size " << groupSize
                        << " must be 0 or divide cols (" << cols << ")";

@@ -366,6 +366,13 @@ func.func @rescale_act_scale_rows(%acc: tensor<4x32xi32>, %s: tensor<3x1xf32>, %
 
 // -----
 
+// expected-error @below {{packed weights of 9223372036854775807x4 exceed the largest dimension 2^31}}
+func.func @packed_huge(%w: !bitnet.packed<encoding = ternary2, layout = row_interleaved, rows = 9223372036854775807, cols = 4, group_size = 0, block_rows = 16>) {
+  return
+}
+
+// -----
+
 // expected-error @below {{layout row_major needs block_rows = 1, got 4}}
 func.func @packed_row_major_block(%w: !bitnet.packed<encoding = ternary2, layout = row_major, rows = 2, cols = 4, group_size = 0, block_rows = 4>) {
   return
