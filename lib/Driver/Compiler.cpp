@@ -19,6 +19,8 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 using namespace mlir;
 using namespace mlir::bitnet;
@@ -33,6 +35,32 @@ struct Plan {
   std::unique_ptr<llvm::ToolOutputFile> mlirOutput, header;
 };
 } // namespace
+
+namespace {
+struct PackedLayoutChoice {
+  std::string layout;
+  int64_t blockRows;
+};
+} // namespace
+
+/// The packed weight layout for the target (docs/packed-formats.md): tiles
+/// of as many rows as one SIMD register has bytes, so that a kernel adds one
+/// byte column of a tile into one accumulator per output row: 32 on x86-64
+/// (AVX2), 16 on AArch64 (NEON) and other targets asking for interleaving;
+/// row_major elsewhere.
+static PackedLayoutChoice choosePackedLayout(const CompileOptions &options) {
+  llvm::Triple triple(llvm::Triple::normalize(
+      options.targetTriple.empty() ? llvm::sys::getDefaultTargetTriple()
+                                   : options.targetTriple));
+  int64_t blockRows = triple.getArch() == llvm::Triple::x86_64 ? 32 : 16;
+  if (options.packedLayout == "row_interleaved")
+    return {"row_interleaved", blockRows};
+  if (options.packedLayout == "auto" &&
+      (triple.getArch() == llvm::Triple::x86_64 ||
+       triple.getArch() == llvm::Triple::aarch64))
+    return {"row_interleaved", blockRows};
+  return {"row_major", 1};
+}
 
 static StringRef getStageName(EmitStage stage) {
   switch (stage) {
@@ -89,9 +117,15 @@ static FailureOr<Plan> makePlan(MLIRContext &context,
   if (options.optLevel > 3)
     return emitError(loc) << "invalid optimization level -O" << options.optLevel
                           << " (expected -O0 to -O3)";
-  if (!llvm::is_contained({"auto", "binary1", "ternary2"}, options.encoding))
+  if (!llvm::is_contained({"auto", "binary1", "ternary2", "ternary_base3"},
+                          options.encoding))
     return emitError(loc) << "invalid --encoding='" << options.encoding
-                          << "' (expected auto, binary1 or ternary2)";
+                          << "' (expected auto, binary1, ternary2 or "
+                             "ternary_base3)";
+  if (!llvm::is_contained({"auto", "row_major", "row_interleaved"},
+                          options.packedLayout))
+    return emitError(loc) << "invalid --packed-layout='" << options.packedLayout
+                          << "' (expected auto, row_major or row_interleaved)";
 
   plan.modelName = options.modelName;
   if (plan.modelName.empty())
@@ -221,6 +255,9 @@ LogicalResult bitnet::compileModel(MLIRContext &context,
     RaisePipelineOptions raiseOptions;
     raiseOptions.strict = options.strict;
     raiseOptions.encoding = options.encoding;
+    PackedLayoutChoice layout = choosePackedLayout(options);
+    raiseOptions.layout = layout.layout;
+    raiseOptions.blockRows = layout.blockRows;
     buildRaisePipeline(pm, raiseOptions);
   }
   if (*inputStage != EmitStage::LLVM && target == EmitStage::LLVM)

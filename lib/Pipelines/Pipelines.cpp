@@ -33,8 +33,8 @@ void bitnet::buildRaisePipeline(OpPassManager &pm,
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createConvertOnnxToBitnetPass(
       ConvertOnnxToBitnetPassOptions{options.strict}));
-  funcPm.addPass(createBitnetPackWeightsPass(
-      BitnetPackWeightsPassOptions{options.encoding}));
+  funcPm.addPass(createBitnetPackWeightsPass(BitnetPackWeightsPassOptions{
+      options.encoding, options.layout, options.blockRows}));
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
 }

@@ -13,6 +13,18 @@
 // RUN:     -shared-libs=/usr/lib/llvm-22/lib/libmlir_runner_utils.so,/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so \
 // RUN:     > %t.ternary
 // RUN: %python %S/../Conversion/BitnetToSCF/Inputs/bitnet_ref.py check %t.expected %t.ternary | FileCheck %s
+// Five weights per byte in row-interleaved tiles of 4 (both layers end in
+// a partial tile), and the automatic encodings in tiles of 32.
+// RUN: bitnet-opt %t.mlir --bitnet-pack-weights="encoding=ternary_base3 layout=row_interleaved block-rows=4" --bitnet-lower-to-llvm \
+// RUN: | mlir-runner -e main -entry-point-result=void \
+// RUN:     -shared-libs=/usr/lib/llvm-22/lib/libmlir_runner_utils.so,/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so \
+// RUN:     > %t.base3
+// RUN: %python %S/../Conversion/BitnetToSCF/Inputs/bitnet_ref.py check %t.expected %t.base3 | FileCheck %s
+// RUN: bitnet-opt %t.mlir --bitnet-pack-weights="layout=row_interleaved block-rows=32" --bitnet-lower-to-llvm \
+// RUN: | mlir-runner -e main -entry-point-result=void \
+// RUN:     -shared-libs=/usr/lib/llvm-22/lib/libmlir_runner_utils.so,/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so \
+// RUN:     > %t.tiled
+// RUN: %python %S/../Conversion/BitnetToSCF/Inputs/bitnet_ref.py check %t.expected %t.tiled | FileCheck %s
 // RUN: bitnet-opt %t.mlir --bitnet-lower-to-llvm \
 // RUN: | mlir-runner -e main -entry-point-result=void \
 // RUN:     -shared-libs=/usr/lib/llvm-22/lib/libmlir_runner_utils.so,/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so \

@@ -64,7 +64,12 @@ static cl::opt<bool> strict(
              "is an error"));
 static cl::opt<std::string>
     encoding("encoding", cl::init("auto"), cl::cat(category),
-             cl::desc("packed weight encoding: auto, binary1 or ternary2"));
+             cl::desc("packed weight encoding: auto, binary1, ternary2 or "
+                      "ternary_base3"));
+static cl::opt<std::string> packedLayout(
+    "packed-layout", cl::init("auto"), cl::cat(category),
+    cl::desc("packed weight layout: auto (from the target), row_major or "
+             "row_interleaved"));
 static cl::opt<std::string> linker(
     "linker", cl::value_desc("path"), cl::cat(category),
     cl::desc("C compiler driver that links .so outputs (default: cc, "
@@ -145,6 +150,7 @@ int main(int argc, char **argv) {
   options.modelName = modelName;
   options.strict = strict;
   options.encoding = encoding;
+  options.packedLayout = packedLayout;
   options.linker = linker;
   return mlir::succeeded(mlir::bitnet::compileModel(context, options)) ? 0 : 1;
 }

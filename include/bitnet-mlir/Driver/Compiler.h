@@ -37,8 +37,11 @@ struct CompileOptions {
   /// Empty: derived from the output file name.
   std::string modelName;
   bool strict = false;
-  /// auto, binary1 or ternary2.
+  /// auto, binary1, ternary2 or ternary_base3.
   std::string encoding = "auto";
+  /// Packed weight layout: auto (from the target triple), row_major or
+  /// row_interleaved (docs/packed-formats.md).
+  std::string packedLayout = "auto";
   /// C compiler driver that links .so outputs; empty: searched on PATH.
   std::string linker;
 };

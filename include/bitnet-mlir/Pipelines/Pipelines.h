@@ -13,9 +13,17 @@ struct RaisePipelineOptions
                       llvm::cl::desc("a MatMul with constant weights that is "
                                      "not raised to bitnet is an error"),
                       llvm::cl::init(false)};
-  Option<std::string> encoding{*this, "encoding",
-                               llvm::cl::desc("auto, binary1 or ternary2"),
-                               llvm::cl::init("auto")};
+  Option<std::string> encoding{
+      *this, "encoding",
+      llvm::cl::desc("auto, binary1, ternary2 or ternary_base3"),
+      llvm::cl::init("auto")};
+  Option<std::string> layout{*this, "layout",
+                             llvm::cl::desc("row_major or row_interleaved"),
+                             llvm::cl::init("row_major")};
+  Option<int64_t> blockRows{
+      *this, "block-rows",
+      llvm::cl::desc("rows per tile of row_interleaved (2 to 256)"),
+      llvm::cl::init(16)};
 };
 
 /// onnx -> onnx+bitnet: fold exporter noise and weight arithmetic, raise
