@@ -62,11 +62,10 @@ struct FoldConstantOperands : RewritePattern {
       args.push_back(&storage.back());
     }
 
-    FailureOr<HostTensor> result = evaluateOnnxOp(op, args);
+    // Fails too when the result would exceed max-elements.
+    FailureOr<HostTensor> result = evaluateOnnxOp(op, args, maxElements);
     if (failed(result))
       return rewriter.notifyMatchFailure(op, "not evaluated");
-    if (result->getNumElements() > maxElements)
-      return rewriter.notifyMatchFailure(op, "result larger than max-elements");
     auto computedType =
         RankedTensorType::get(result->shape, declaredType.getElementType());
     if (computedType != declaredType) {
