@@ -10,6 +10,7 @@ build="$root/build"
 packages=(
   cmake ninja-build
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  libclang-rt-22-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   python3-onnx python3-numpy python3-torch
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user

@@ -30,9 +30,22 @@ if [[ -z $summary ]]; then
   ((conformance_status)) || conformance_status=1
 fi
 
-# One closing line in the plain form CI reads, for lit and conformance.
+# --- Fuzzing (docs/importer.md): the importer and bitnet-raise under libFuzzer
+# with ASan/UBSan for a bounded time (BITNET_FUZZ_SECONDS, default 60; 0
+# skips), in its own instrumented build, build/fuzz. A crash, sanitizer
+# report, timeout or out-of-memory counts as one failed test.
+fuzz_failed=0
+fuzz_status=0
+if (( ${BITNET_FUZZ_SECONDS:-60} > 0 )); then
+  if ! "$root/scripts/fuzz.sh" "${BITNET_FUZZ_SECONDS:-60}" 2; then
+    fuzz_failed=1
+    fuzz_status=1
+  fi
+fi
+
+# One closing line in the plain form CI reads, for lit, conformance and fuzzing.
 passed=$(( ${lit_passed:-0} + ${conf_passed:-0} ))
-failed=$(( ${lit_failed:-0} + ${lit_unresolved:-0} + ${conf_failed:-0} ))
+failed=$(( ${lit_failed:-0} + ${lit_unresolved:-0} + ${conf_failed:-0} + fuzz_failed ))
 skipped=$(( ${lit_skipped:-0} + ${conf_skipped:-0} ))
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
-(( lit_status == 0 && conformance_status == 0 ))
+(( lit_status == 0 && conformance_status == 0 && fuzz_status == 0 ))

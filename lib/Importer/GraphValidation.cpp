@@ -91,10 +91,17 @@ FailureOr<int64_t> importer::checkModelHeader(onnx::ModelProto &proto,
     model.emitError() << "the model has no graph";
     return failure();
   }
-  if (proto.ir_version() < 3) {
+  if (proto.ir_version() < kMinIrVersion) {
     model.emitError() << "IR version " << proto.ir_version()
-                      << " is not supported: opset imports need IR version 3 "
-                         "or later";
+                      << " is not supported: opset imports need IR version "
+                      << kMinIrVersion << " or later";
+    return failure();
+  }
+  if (proto.ir_version() > kMaxIrVersion) {
+    model.emitError() << "IR version " << proto.ir_version()
+                      << " is not supported: the newest this importer knows "
+                         "is "
+                      << kMaxIrVersion;
     return failure();
   }
   // Newer IR versions add types and fields the importer rejects anyway; the

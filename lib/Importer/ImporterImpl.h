@@ -44,6 +44,10 @@ inline constexpr int64_t kMinOpset = 1;
 inline constexpr int64_t kOldestFullOpset = 7;
 inline constexpr int64_t kMaxOpset = 21;
 inline constexpr int64_t kMaxLibonnxOpset = 17;
+/// IR versions the importer accepts: 3 (the first with opset imports) to 13
+/// (ONNX 1.20); a newer one may change what fields mean.
+inline constexpr int64_t kMinIrVersion = 3;
+inline constexpr int64_t kMaxIrVersion = 13;
 
 /// Emits an error whose message the caller has begun ("initializer 'w': ");
 /// the callee appends what went wrong.

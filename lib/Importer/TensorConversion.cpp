@@ -12,6 +12,7 @@
 
 #include "Onnx/OnnxTypes.h"
 
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/SwapByteOrder.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -35,6 +36,18 @@ FailureOr<Type> importer::convertElementType(MLIRContext *context, int32_t code,
   emitError() << "element type " << describeDataType(code)
               << " is not supported";
   return failure();
+}
+
+/// Bytes per element in ONNX's raw layout (bools take a byte).
+static int64_t getRawByteWidth(Type elementType) {
+  return std::max<int64_t>(1, elementType.getIntOrFloatBitWidth() / 8);
+}
+
+static std::string describeType(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << type;
+  return text;
 }
 
 static StringRef describeTypeKind(onnx::TypeProto::ValueCase kind) {
@@ -72,6 +85,10 @@ FailureOr<Type> importer::convertValueType(MLIRContext *context,
   if (!tensorType.has_shape())
     return Type(UnrankedTensorType::get(*elementType));
   SmallVector<int64_t> dims;
+  // Bytes of the static dims: MLIR counts elements in int64 unchecked, so a
+  // type whose size overflows would wrap around in every pass after this.
+  int64_t byteWidth = getRawByteWidth(*elementType), bytes = byteWidth;
+  bool overflows = false;
   for (const onnx::TensorShapeProto::Dimension &dim :
        tensorType.shape().dim()) {
     if (!dim.has_dim_value()) {
@@ -82,9 +99,16 @@ FailureOr<Type> importer::convertValueType(MLIRContext *context,
       emitError() << "negative dimension " << dim.dim_value();
       return failure();
     }
+    overflows |= llvm::MulOverflow(bytes, dim.dim_value(), bytes);
     dims.push_back(dim.dim_value());
   }
-  return Type(RankedTensorType::get(dims, *elementType));
+  auto tensor = RankedTensorType::get(dims, *elementType);
+  if (overflows) {
+    emitError() << describeType(tensor)
+                << " is too large to address (2^63 bytes or more)";
+    return failure();
+  }
+  return Type(tensor);
 }
 
 //===----------------------------------------------------------------------===//
@@ -101,11 +125,6 @@ struct CheckedTensor {
 };
 } // namespace
 
-/// Bytes per element in ONNX's raw layout (bools take a byte).
-static int64_t getRawByteWidth(Type elementType) {
-  return std::max<int64_t>(1, elementType.getIntOrFloatBitWidth() / 8);
-}
-
 /// The typed field ONNX keeps `dataType` in, and how many values it holds.
 static std::pair<StringRef, int> getTypedField(const TensorProto &tensor) {
   switch (tensor.data_type()) {
@@ -121,13 +140,6 @@ static std::pair<StringRef, int> getTypedField(const TensorProto &tensor) {
   default:
     return {"int32_data", tensor.int32_data_size()};
   }
-}
-
-static std::string describeType(Type type) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << type;
-  return text;
 }
 
 static FailureOr<CheckedTensor> checkTensor(MLIRContext *context,

@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
 #include <cmath>
 #include <functional>
 #include <numeric>
@@ -30,6 +31,36 @@ static int64_t product(ArrayRef<int64_t> dims) {
 }
 
 int64_t HostTensor::getNumElements() const { return product(shape); }
+
+/// The element count of a shape computed from operand values, or nothing
+/// when a dim is negative or the count overflows int64.
+static std::optional<int64_t> getCheckedCount(ArrayRef<int64_t> dims) {
+  int64_t count = 1;
+  for (int64_t dim : dims)
+    if (dim < 0 || llvm::MulOverflow(count, dim, count))
+      return std::nullopt;
+  return count;
+}
+
+/// Whether a result of shape `dims` may be materialized: a small file must not
+/// make the compiler allocate gigabytes.
+static bool isWithinLimit(ArrayRef<int64_t> dims, int64_t maxElements) {
+  std::optional<int64_t> count = getCheckedCount(dims);
+  return count && *count <= maxElements;
+}
+
+/// An integer value held as a double (an index, a dim, or an integer
+/// result), saturated to int64; NaN is 0. A plain cast of an out-of-range
+/// double is undefined.
+static int64_t toInt64(double value) {
+  if (std::isnan(value))
+    return 0;
+  if (value >= 0x1p63)
+    return INT64_MAX;
+  if (value < -0x1p63)
+    return INT64_MIN;
+  return static_cast<int64_t>(value);
+}
 
 /// Rounds `value` to what `type` can hold: float types round to nearest
 /// even, integers truncate toward zero (ONNX Cast), i1 is `value != 0`.
@@ -109,7 +140,7 @@ DenseElementsAttr HostTensor::toAttr(RankedTensorType type) const {
   SmallVector<APInt> data;
   data.reserve(values.size());
   for (double v : values)
-    data.push_back(APInt(intType.getWidth(), static_cast<int64_t>(v),
+    data.push_back(APInt(intType.getWidth(), toInt64(v),
                          /*isSigned=*/!intType.isUnsigned(),
                          /*implicitTrunc=*/true));
   return DenseElementsAttr::get(type, data);
@@ -173,9 +204,10 @@ static SmallVector<int64_t> getBroadcastStrides(ArrayRef<int64_t> shape,
 /// Applies `fn(operand values...)` elementwise with broadcasting.
 static FailureOr<HostTensor>
 mapBroadcast(ArrayRef<const HostTensor *> inputs, Type resultType,
+             int64_t maxElements,
              const std::function<double(ArrayRef<double>)> &fn) {
   FailureOr<SmallVector<int64_t>> shape = broadcastShapes(inputs);
-  if (failed(shape))
+  if (failed(shape) || !isWithinLimit(*shape, maxElements))
     return failure();
   HostTensor result;
   result.shape = *shape;
@@ -215,16 +247,18 @@ static FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
 static SmallVector<int64_t> toIndices(const HostTensor &tensor) {
   SmallVector<int64_t> indices;
   for (double v : tensor.values)
-    indices.push_back(static_cast<int64_t>(v));
+    indices.push_back(toInt64(v));
   return indices;
 }
 
 /// Gathers `input` at the positions of an `outShape` result whose element
 /// `outIndex` reads `input[sourceIndex(outIndex)]`.
-static HostTensor
+static FailureOr<HostTensor>
 gatherByIndex(const HostTensor &input, ArrayRef<int64_t> outShape,
-              Type elementType,
+              Type elementType, int64_t maxElements,
               const std::function<int64_t(ArrayRef<int64_t>)> &sourceIndex) {
+  if (!isWithinLimit(outShape, maxElements))
+    return failure();
   HostTensor result;
   result.shape.assign(outShape.begin(), outShape.end());
   result.elementType = elementType;
@@ -383,7 +417,8 @@ static FailureOr<HostTensor> evaluateReduce(Operation *op,
 }
 
 static FailureOr<HostTensor> evaluateTranspose(TransposeOp op,
-                                               const HostTensor &data) {
+                                               const HostTensor &data,
+                                               int64_t maxElements) {
   int64_t rank = data.shape.size();
   SmallVector<int64_t> perm;
   if (std::optional<ArrayRef<int64_t>> attr = op.getPerm())
@@ -399,7 +434,7 @@ static FailureOr<HostTensor> evaluateTranspose(TransposeOp op,
       return failure();
     outShape.push_back(data.shape[d]);
   }
-  return gatherByIndex(data, outShape, data.elementType,
+  return gatherByIndex(data, outShape, data.elementType, maxElements,
                        [&](ArrayRef<int64_t> index) {
                          int64_t offset = 0;
                          for (int64_t d = 0; d < rank; ++d)
@@ -425,9 +460,8 @@ static FailureOr<HostTensor> evaluateReshape(ReshapeOp op,
       inferred = i;
       continue;
     }
-    if (shape[i] < 0)
+    if (shape[i] < 0 || llvm::MulOverflow(known, shape[i], known))
       return failure();
-    known *= shape[i];
   }
   int64_t count = data.getNumElements();
   if (inferred >= 0) {
@@ -441,7 +475,8 @@ static FailureOr<HostTensor> evaluateReshape(ReshapeOp op,
 }
 
 static FailureOr<HostTensor> evaluateGather(GatherOp op, const HostTensor &data,
-                                            const HostTensor &indices) {
+                                            const HostTensor &indices,
+                                            int64_t maxElements) {
   int64_t rank = data.shape.size();
   FailureOr<int64_t> axis = normalizeAxis(op.getAxis(), rank);
   if (failed(axis))
@@ -460,7 +495,7 @@ static FailureOr<HostTensor> evaluateGather(GatherOp op, const HostTensor &data,
   SmallVector<int64_t> inStrides = getStrides(data.shape);
   SmallVector<int64_t> idxStrides = getStrides(indices.shape);
   int64_t idxRank = indices.shape.size();
-  return gatherByIndex(data, outShape, data.elementType,
+  return gatherByIndex(data, outShape, data.elementType, maxElements,
                        [&](ArrayRef<int64_t> index) {
                          int64_t idxLinear = 0;
                          for (int64_t d = 0; d < idxRank; ++d)
@@ -541,14 +576,25 @@ static FailureOr<HostTensor> evaluateSqueeze(const HostTensor &data,
 }
 
 static FailureOr<HostTensor> evaluateExpand(const HostTensor &data,
-                                            const HostTensor &shapeArg) {
-  HostTensor target;
-  target.shape = toIndices(shapeArg);
-  for (int64_t dim : target.shape)
-    if (dim < 0)
-      return failure();
-  return mapBroadcast({&data, &target}, data.elementType,
-                      [](ArrayRef<double> v) { return v[0]; });
+                                            const HostTensor &shapeArg,
+                                            int64_t maxElements) {
+  // The shape operand only contributes its dims to the broadcast: a tensor
+  // of ones of that shape, without materializing it.
+  HostTensor ones;
+  ones.shape = toIndices(shapeArg);
+  if (!isWithinLimit(ones.shape, maxElements))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape = broadcastShapes({&data, &ones});
+  if (failed(shape))
+    return failure();
+  SmallVector<int64_t> strides = getBroadcastStrides(data.shape, shape->size());
+  return gatherByIndex(data, *shape, data.elementType, maxElements,
+                       [&](ArrayRef<int64_t> index) {
+                         int64_t offset = 0;
+                         for (size_t d = 0; d < index.size(); ++d)
+                           offset += index[d] * strides[d];
+                         return offset;
+                       });
 }
 
 static FailureOr<HostTensor> evaluateFlatten(FlattenOp op,
@@ -566,8 +612,9 @@ static FailureOr<HostTensor> evaluateFlatten(FlattenOp op,
 // Entry point
 //===----------------------------------------------------------------------===//
 
-FailureOr<HostTensor>
-bitnet::evaluateOnnxOp(Operation *op, ArrayRef<const HostTensor *> args) {
+FailureOr<HostTensor> bitnet::evaluateOnnxOp(Operation *op,
+                                             ArrayRef<const HostTensor *> args,
+                                             int64_t maxElements) {
   if (op->getNumResults() != 1 || !isa<RankedTensorType>(op->getResult(0).getType()))
     return failure();
   Type resultElementType = getResultElementType(op);
@@ -578,16 +625,17 @@ bitnet::evaluateOnnxOp(Operation *op, ArrayRef<const HostTensor *> args) {
     return failure();
 
   if (std::optional<UnaryFn> fn = getUnaryFn(op)) {
-    return mapBroadcast({args[0]}, resultElementType,
+    return mapBroadcast({args[0]}, resultElementType, maxElements,
                         [&](ArrayRef<double> v) { return (*fn)(v[0]); });
   }
   if (std::optional<BinaryFn> fn = getBinaryFn(op)) {
     if (args.empty())
       return failure();
     if (args.size() == 1)
-      return mapBroadcast(args, resultElementType,
+      return mapBroadcast(args, resultElementType, maxElements,
                           [](ArrayRef<double> v) { return v[0]; });
-    return mapBroadcast(args, resultElementType, [&](ArrayRef<double> v) {
+    return mapBroadcast(args, resultElementType, maxElements,
+                        [&](ArrayRef<double> v) {
       double acc = v[0];
       for (double x : v.drop_front())
         acc = (*fn)(acc, x);
@@ -597,25 +645,27 @@ bitnet::evaluateOnnxOp(Operation *op, ArrayRef<const HostTensor *> args) {
 
   return TypeSwitch<Operation *, FailureOr<HostTensor>>(op)
       .Case([&](MeanOp) -> FailureOr<HostTensor> {
-        return mapBroadcast(args, resultElementType, [](ArrayRef<double> v) {
+        return mapBroadcast(args, resultElementType, maxElements,
+                            [](ArrayRef<double> v) {
           return std::accumulate(v.begin(), v.end(), 0.0) / v.size();
         });
       })
       .Case([&](ClipOp) -> FailureOr<HostTensor> {
         double lo = args[1] ? args[1]->values.at(0) : -INFINITY;
         double hi = args[2] ? args[2]->values.at(0) : INFINITY;
-        return mapBroadcast({args[0]}, resultElementType,
+        return mapBroadcast({args[0]}, resultElementType, maxElements,
                             [&](ArrayRef<double> v) {
                               return std::fmin(std::fmax(v[0], lo), hi);
                             });
       })
       .Case([&](WhereOp) -> FailureOr<HostTensor> {
-        return mapBroadcast(args, resultElementType, [](ArrayRef<double> v) {
+        return mapBroadcast(args, resultElementType, maxElements,
+                            [](ArrayRef<double> v) {
           return v[0] != 0 ? v[1] : v[2];
         });
       })
       .Case([&](CastLikeOp) -> FailureOr<HostTensor> {
-        return mapBroadcast({args[0]}, resultElementType,
+        return mapBroadcast({args[0]}, resultElementType, maxElements,
                             [](ArrayRef<double> v) { return v[0]; });
       })
       .Case<ReduceMeanOp, ReduceMaxOp, ReduceMinOp, ReduceSumOp,
@@ -624,7 +674,7 @@ bitnet::evaluateOnnxOp(Operation *op, ArrayRef<const HostTensor *> args) {
                               reduce.getNoopWithEmptyAxes() != 0);
       })
       .Case([&](TransposeOp transpose) {
-        return evaluateTranspose(transpose, *args[0]);
+        return evaluateTranspose(transpose, *args[0], maxElements);
       })
       .Case([&](ReshapeOp reshape) {
         return evaluateReshape(reshape, *args[0], *args[1]);
@@ -633,10 +683,12 @@ bitnet::evaluateOnnxOp(Operation *op, ArrayRef<const HostTensor *> args) {
       .Case([&](UnsqueezeOp) { return evaluateUnsqueeze(*args[0], *args[1]); })
       .Case([&](SqueezeOp) { return evaluateSqueeze(*args[0], args[1]); })
       .Case([&](GatherOp gather) {
-        return evaluateGather(gather, *args[0], *args[1]);
+        return evaluateGather(gather, *args[0], *args[1], maxElements);
       })
       .Case([&](ConcatOp concat) { return evaluateConcat(concat, args); })
-      .Case([&](ExpandOp) { return evaluateExpand(*args[0], *args[1]); })
+      .Case([&](ExpandOp) {
+        return evaluateExpand(*args[0], *args[1], maxElements);
+      })
       .Case([&](ShapeOp shape) -> FailureOr<HostTensor> {
         // Only reached when `data` is a constant; static shapes fold anyway.
         int64_t rank = args[0]->shape.size();
@@ -665,9 +717,8 @@ bitnet::evaluateOnnxOp(Operation *op, ArrayRef<const HostTensor *> args) {
             return failure();
           value = scalar->values[0];
         }
-        for (int64_t dim : result.shape)
-          if (dim < 0)
-            return failure();
+        if (!isWithinLimit(result.shape, maxElements))
+          return failure();
         result.values.assign(product(result.shape), value);
         return result;
       })

@@ -30,10 +30,12 @@ struct HostTensor {
 };
 
 /// Evaluates `op` on `operands` (null entries stand for `none` operands).
-/// Fails if the op is not one the evaluator knows or the case is outside
-/// what it supports; never aborts on unusual input.
+/// Fails if the op is not one the evaluator knows, the case is outside what
+/// it supports, or the result would have more than `maxElements` elements
+/// (checked before anything is allocated); never aborts on unusual input.
 FailureOr<HostTensor> evaluateOnnxOp(Operation *op,
-                                     ArrayRef<const HostTensor *> operands);
+                                     ArrayRef<const HostTensor *> operands,
+                                     int64_t maxElements);
 
 } // namespace mlir::bitnet
 

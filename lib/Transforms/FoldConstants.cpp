@@ -25,6 +25,11 @@ using namespace mlir::onnx_ir;
 
 namespace {
 
+/// The largest result folded from smaller operands (ConstantOfShape, Expand,
+/// Tile, broadcasting): a few bytes of model must not become gigabytes of
+/// constants, or minutes of evaluation. Generated code fills such tensors.
+constexpr int64_t kMaxGrownElements = 1 << 20;
+
 /// Replaces an onnx op whose operands are all constants (or `none`) by the
 /// constant it computes.
 struct FoldConstantOperands : RewritePattern {
@@ -40,21 +45,31 @@ struct FoldConstantOperands : RewritePattern {
     auto declaredType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!declaredType)
       return rewriter.notifyMatchFailure(op, "result is not a ranked tensor");
-    if (declaredType.hasStaticShape() &&
-        declaredType.getNumElements() > maxElements)
-      return rewriter.notifyMatchFailure(op, "result larger than max-elements");
 
     SmallVector<HostTensor> storage;
     storage.reserve(op->getNumOperands());
     SmallVector<const HostTensor *> args;
+    SmallVector<DenseElementsAttr> attrs;
+    int64_t operandElements = 0;
     for (Value operand : op->getOperands()) {
-      if (isa<NoneType>(operand.getType())) {
+      DenseElementsAttr attr;
+      if (!isa<NoneType>(operand.getType()) &&
+          !matchPattern(operand, m_Constant(&attr)))
+        return rewriter.notifyMatchFailure(op, "operand is not constant");
+      attrs.push_back(attr);
+      if (attr)
+        operandElements += attr.getNumElements();
+    }
+    int64_t limit = std::min<int64_t>(
+        maxElements, std::max(operandElements, kMaxGrownElements));
+    if (declaredType.hasStaticShape() && declaredType.getNumElements() > limit)
+      return rewriter.notifyMatchFailure(op, "result too large to fold");
+
+    for (DenseElementsAttr attr : attrs) {
+      if (!attr) {
         args.push_back(nullptr);
         continue;
       }
-      DenseElementsAttr attr;
-      if (!matchPattern(operand, m_Constant(&attr)))
-        return rewriter.notifyMatchFailure(op, "operand is not constant");
       FailureOr<HostTensor> tensor = HostTensor::fromAttr(attr);
       if (failed(tensor))
         return rewriter.notifyMatchFailure(op, "unsupported element type");
@@ -62,11 +77,10 @@ struct FoldConstantOperands : RewritePattern {
       args.push_back(&storage.back());
     }
 
-    FailureOr<HostTensor> result = evaluateOnnxOp(op, args);
+    // Fails too when the result would exceed the limit.
+    FailureOr<HostTensor> result = evaluateOnnxOp(op, args, limit);
     if (failed(result))
       return rewriter.notifyMatchFailure(op, "not evaluated");
-    if (result->getNumElements() > maxElements)
-      return rewriter.notifyMatchFailure(op, "result larger than max-elements");
     auto computedType =
         RankedTensorType::get(result->shape, declaredType.getElementType());
     if (computedType != declaredType) {
