@@ -10,6 +10,7 @@
 
 #include "Bitnet/BitnetDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/Value.h"
 #include <string>
 #include <vector>
@@ -58,6 +59,23 @@ struct ActivationQuantization {
 /// estimator `x + (q - x)`. On failure, `reason` says what did not match.
 FailureOr<ActivationQuantization> matchActivationQuantization(
     Value activation, std::string &reason);
+
+/// Marks an op whose float-path remark (or error) was emitted, so that
+/// revisits by the greedy driver stay quiet; the pass removes the marks.
+inline constexpr llvm::StringLiteral kFloatPathAttr = "bitnet.float_path";
+
+/// Emits the remark "node '<name>' (<op>): kept on the float path: <reason>"
+/// once per op (an error in `strict` mode) and returns failure.
+LogicalResult reportFloatPath(Operation *op, StringRef reason, bool strict,
+                              RewriterBase &rewriter);
+
+/// A float32 constant of `shape` holding `values` (a splat if one value).
+Value createF32Constant(PatternRewriter &rewriter, Location loc,
+                        ArrayRef<int64_t> shape, ArrayRef<float> values);
+
+/// bitnet.BitLinear and com.microsoft.MatMulNBits (CustomDomainLinear.cpp).
+void populateCustomDomainLinearPatterns(RewritePatternSet &patterns,
+                                        bool strict);
 
 } // namespace mlir::bitnet
 

@@ -70,16 +70,6 @@ FailureOr<LinearOperands> getLinearOperands(Operation *op,
   return operands;
 }
 
-/// A float32 constant of `shape` holding `values` (a splat if one value).
-Value createF32Constant(PatternRewriter &rewriter, Location loc,
-                        ArrayRef<int64_t> shape, ArrayRef<float> values) {
-  auto type = RankedTensorType::get(shape, rewriter.getF32Type());
-  DenseElementsAttr attr =
-      values.size() == 1 ? DenseElementsAttr::get(type, values.front())
-                         : DenseElementsAttr::get(type, values);
-  return arith::ConstantOp::create(rewriter, loc, type, attr);
-}
-
 struct RaiseBitLinear : RewritePattern {
   RaiseBitLinear(MLIRContext *context, bool strict)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context),
@@ -185,21 +175,9 @@ struct RaiseBitLinear : RewritePattern {
   /// strict mode) and fails the match.
   LogicalResult keepOnFloatPath(Operation *op, StringRef reason,
                                 PatternRewriter &rewriter) const {
-    if (!op->hasAttr(kReportedAttr)) {
-      // Mark the op so the greedy driver's revisits report it only once.
-      rewriter.modifyOpInPlace(
-          op, [&] { op->setAttr(kReportedAttr, rewriter.getUnitAttr()); });
-      if (strict)
-        op->emitError() << describeNode(op)
-                        << ": not converted to a BitLinear: " << reason;
-      else
-        op->emitRemark() << describeNode(op)
-                         << ": kept on the float path: " << reason;
-    }
-    return failure();
+    return reportFloatPath(op, reason, strict, rewriter);
   }
 
-  static constexpr StringLiteral kReportedAttr = "bitnet.float_path";
   bool strict;
 };
 
@@ -212,12 +190,16 @@ struct ConvertOnnxToBitnetPass
     populateOnnxToBitnetPatterns(patterns, strict);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
-    bool failedStrict = false;
+    // Errors: a float-path report in strict mode, or a custom-domain linear
+    // op left (its contract broken; the pattern said why).
+    bool failedConversion = false;
     getOperation()->walk([&](Operation *op) {
-      if (op->removeAttr(RaiseBitLinear::kReportedAttr) && strict)
-        failedStrict = true;
+      if (op->removeAttr(kFloatPathAttr) && strict)
+        failedConversion = true;
+      if (isa<BitnetBitLinearOp, MicrosoftMatMulNBitsOp>(op))
+        failedConversion = true;
     });
-    if (failedStrict)
+    if (failedConversion)
       signalPassFailure();
   }
 };
@@ -227,4 +209,5 @@ struct ConvertOnnxToBitnetPass
 void bitnet::populateOnnxToBitnetPatterns(RewritePatternSet &patterns,
                                           bool strict) {
   patterns.add<RaiseBitLinear>(patterns.getContext(), strict);
+  populateCustomDomainLinearPatterns(patterns, strict);
 }
