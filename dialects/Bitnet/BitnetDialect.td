@@ -36,24 +36,31 @@ class Bitnet_Op<string mnemonic, list<Trait> traits = []>
 
 def Bitnet_Binary1 : I32EnumAttrCase<"Binary1", 0, "binary1">;
 def Bitnet_Ternary2 : I32EnumAttrCase<"Ternary2", 1, "ternary2">;
+def Bitnet_TernaryBase3 : I32EnumAttrCase<"TernaryBase3", 2, "ternary_base3">;
 def Bitnet_PackedEncoding : I32EnumAttr<"PackedEncoding",
-    "how one weight is coded in bits", [Bitnet_Binary1, Bitnet_Ternary2]> {
+    "how one weight is coded in bits",
+    [Bitnet_Binary1, Bitnet_Ternary2, Bitnet_TernaryBase3]> {
   let cppNamespace = "::mlir::bitnet";
   let genSpecializedAttr = 0;
 }
 
 def Bitnet_RowMajor : I32EnumAttrCase<"RowMajor", 0, "row_major">;
+def Bitnet_RowInterleaved : I32EnumAttrCase<"RowInterleaved", 1,
+                                            "row_interleaved">;
 def Bitnet_PackedLayout : I32EnumAttr<"PackedLayout",
-    "where packed weights lie in memory", [Bitnet_RowMajor]> {
+    "where packed weights lie in memory", [Bitnet_RowMajor,
+                                           Bitnet_RowInterleaved]> {
   let cppNamespace = "::mlir::bitnet";
   let genSpecializedAttr = 0;
 }
 
 def Bitnet_PerTensor : I32EnumAttrCase<"PerTensor", 0, "per_tensor">;
 def Bitnet_PerToken : I32EnumAttrCase<"PerToken", 1, "per_token">;
+def Bitnet_PerGroup : I32EnumAttrCase<"PerGroup", 2, "per_group">;
 def Bitnet_Granularity : I32EnumAttr<"Granularity",
     "which elements share one activation scale", [Bitnet_PerTensor,
-                                                   Bitnet_PerToken]> {
+                                                   Bitnet_PerToken,
+                                                   Bitnet_PerGroup]> {
   let cppNamespace = "::mlir::bitnet";
   let genSpecializedAttr = 0;
 }

@@ -27,49 +27,95 @@ def Bitnet_PackedConstantOp : Bitnet_Op<"packed_constant",
 }
 
 def Bitnet_QuantizeActivationsOp : Bitnet_Op<"quantize_activations", [Pure]> {
-  let summary = "absmax quantization of float activations to int8";
+  let summary = "absmax quantization of float activations to int8 or int16";
   let description = [{
-    With m = max(|x|) over the elements that share a scale (the last
-    dimension for `per_token`, everything for `per_tensor`):
+    The elements sharing a scale are: all of them (`per_tensor`), the last
+    dimension (`per_token`), or `group_size` consecutive elements of the
+    last dimension (`per_group`, K % group_size == 0). With
+    m = max(|x|) over those elements:
 
       scale = qmax / max(m, eps)          (or, with `reciprocal`,
       scale = (1 / max(m, eps)) * qmax     as PyTorch exports `qmax / m`)
       q     = clamp(round_half_even(x * scale), clip_min, clip_max)
 
     so x ~ q / scale. `scale` has the shape of `x` with the reduced
-    dimensions set to 1. The arithmetic is in f32 and in this order, so that
+    dimensions set to 1; for `per_group` its last dimension is
+    K / group_size. The arithmetic is in f32 and in this order, so that
     a graph spelling the same formula gets the same integers.
+
+    With `shift` (BitNet's pre-non-linearity variant) the op also returns
+    `eta` (the shape of `scale`) = min(x) over the same elements, and
+    q = clamp(round_half_even((x - eta) * scale), clip_min, clip_max) with
+    the scale still from max(|x|), so x ~ q / scale + eta; the values are
+    non-negative and the clip range is typically [0, 127] or [0, 255].
+
+    `quantized` is i8 when [clip_min, clip_max] lies in [-128, 127], else
+    i16 (which must then hold it): a range such as [0, 255] or [0, 128]
+    stays exact. The matmuls accept both.
 
     ```mlir
     %q, %s = bitnet.quantize_activations %x per_token {qmax = 127.0 : f32,
         eps = 1.0e-5 : f32, clip_min = -128 : i64, clip_max = 127 : i64}
         : tensor<4x64xf32> -> tensor<4x64xi8>, tensor<4x1xf32>
+    %q2, %s2, %eta = bitnet.quantize_activations %x per_group {
+        group_size = 32 : i64, shift, qmax = 128.0 : f32, eps = 1.0e-5 : f32,
+        clip_min = 0 : i64, clip_max = 255 : i64}
+        : tensor<4x64xf32> -> tensor<4x64xi16>, tensor<4x2xf32>, tensor<4x2xf32>
     ```
   }];
   let arguments = (ins TensorOf<[F32]>:$input,
                    Bitnet_GranularityAttr:$granularity,
                    F32Attr:$qmax, F32Attr:$eps,
                    Bitnet_I64Attr:$clip_min, Bitnet_I64Attr:$clip_max,
-                   UnitAttr:$reciprocal);
-  let results = (outs TensorOf<[I8]>:$quantized, TensorOf<[F32]>:$scale);
+                   UnitAttr:$reciprocal,
+                   OptionalAttr<Bitnet_I64Attr>:$group_size,
+                   UnitAttr:$shift);
+  let results = (outs TensorOf<[I8, I16]>:$quantized, TensorOf<[F32]>:$scale,
+                 Optional<TensorOf<[F32]>>:$eta);
   let assemblyFormat = [{
     $input $granularity attr-dict `:` type($input) `->` type($quantized) `,`
-    type($scale)
+    type($scale) (`,` type($eta)^)?
   }];
+  let builders = [
+    // The form without `eta` (no shift), without groups.
+    OpBuilder<(ins "Type":$quantized, "Type":$scale, "Value":$input,
+                   "GranularityAttr":$granularity, "FloatAttr":$qmax,
+                   "FloatAttr":$eps, "IntegerAttr":$clip_min,
+                   "IntegerAttr":$clip_max, "UnitAttr":$reciprocal), [{
+      build($_builder, $_state, quantized, scale, /*eta=*/Type(), input,
+            granularity, qmax, eps, clip_min, clip_max, reciprocal,
+            /*group_size=*/IntegerAttr(), /*shift=*/UnitAttr());
+    }]>
+  ];
   let hasVerifier = 1;
 }
 
 def Bitnet_TernaryMatmulOp : Bitnet_Op<"ternary_matmul", [Pure]> {
-  let summary = "int8 activations x unpacked {-1, 0, +1} weights, int32 sums";
+  let summary = "activations x unpacked {-1, 0, +1} weights, add-only sums";
   let description = [{
     `weights` is [N, K] with entries in {-1, 0, +1} (i8); `input` is
     [..., K]; the result is [..., N] with
-    acc[..., n] = sum_k input[..., k] * weights[n, k], computed exactly in
-    int32. This is the form recognition produces; bitnet-pack-weights turns
-    it into `bitnet.packed_matmul`.
+    acc[..., n] = sum_k input[..., k] * weights[n, k].
+
+    Integer input (i8, or i16 for unsigned/wide clip ranges): the sum is
+    exact in int32 (the verifier bounds K so it cannot overflow: K <= 2^24
+    for i8, K <= 2^16 - 1 for i16). Float input (f32, f16; weight-only
+    ternary): the result is f32, each term an f32 add or subtract in
+    ascending k, so it differs from a float matmul by reassociation only.
+
+    `k_group` > 0 (dividing K) keeps the partial sums of each group of
+    k_group consecutive k apart: the result is [..., N, K / k_group] with
+    acc[..., n, g] = sum over k in [g * k_group, (g + 1) * k_group), so that
+    per-group activation scales and per-block weight scales apply exactly
+    (`bitnet.rescale` sums over the groups). 0 means the whole K.
+
+    This is the form recognition produces; bitnet-pack-weights turns it into
+    `bitnet.packed_matmul`.
   }];
-  let arguments = (ins TensorOf<[I8]>:$input, TensorOf<[I8]>:$weights);
-  let results = (outs TensorOf<[I32]>:$acc);
+  let arguments = (ins TensorOf<[I8, I16, F32, F16]>:$input,
+                   TensorOf<[I8]>:$weights,
+                   DefaultValuedAttr<Bitnet_I64Attr, "0">:$k_group);
+  let results = (outs TensorOf<[I32, F32]>:$acc);
   let assemblyFormat = [{
     $input `,` $weights attr-dict `:` type($input) `,` type($weights)
     `->` type($acc)
@@ -78,11 +124,12 @@ def Bitnet_TernaryMatmulOp : Bitnet_Op<"ternary_matmul", [Pure]> {
 }
 
 def Bitnet_PackedMatmulOp : Bitnet_Op<"packed_matmul", [Pure]> {
-  let summary = "int8 x packed binary/ternary weights, int32 sums (add-only)";
+  let summary = "activations x packed binary/ternary weights, add-only sums";
   let description = [{
     acc[..., n] = sum_k w(n, k) * input[..., k] where w(n, k) in {-1, 0, +1}
-    is decoded from the packed bits: each term adds or subtracts an int8
-    activation (or skips it); no multiplication by weights.
+    is decoded from the packed bits: each term adds or subtracts an
+    activation (or skips it); no multiplication by weights. Input types,
+    result types and `k_group` are those of `bitnet.ternary_matmul`.
 
     ```mlir
     %acc = bitnet.packed_matmul %q, %w : tensor<4x64xi8>,
@@ -90,8 +137,10 @@ def Bitnet_PackedMatmulOp : Bitnet_Op<"packed_matmul", [Pure]> {
         -> tensor<4x32xi32>
     ```
   }];
-  let arguments = (ins TensorOf<[I8]>:$input, Bitnet_PackedType:$weights);
-  let results = (outs TensorOf<[I32]>:$acc);
+  let arguments = (ins TensorOf<[I8, I16, F32, F16]>:$input,
+                   Bitnet_PackedType:$weights,
+                   DefaultValuedAttr<Bitnet_I64Attr, "0">:$k_group);
+  let results = (outs TensorOf<[I32, F32]>:$acc);
   let assemblyFormat = [{
     $input `,` $weights attr-dict `:` type($input) `,` type($weights)
     `->` type($acc)
@@ -99,27 +148,109 @@ def Bitnet_PackedMatmulOp : Bitnet_Op<"packed_matmul", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Bitnet_RescaleOp : Bitnet_Op<"rescale", [Pure]> {
+def Bitnet_RescaleOp : Bitnet_Op<"rescale", [Pure, AttrSizedOperandSegments]> {
   let summary = "int32 sums back to float: acc * weight_scale / act_scale + bias";
   let description = [{
-    y[..., n] = float(acc[..., n]) * weight_scale[n or 0] / act_scale[...] +
-    bias[n]. `act_scale` is the `scale` of `bitnet.quantize_activations`
-    (its last dimension is 1; any dimension may be 1 and broadcasts);
-    `weight_scale` has 1 or N elements.
+    Ungrouped (`acc` and the output are [..., N]; `act_scale` has their
+    rank, its last dimension 1):
+
+      y[..., n] = float(acc[..., n]) * ws[n] / as[...] (+ eta[...] * ws[n] *
+                  float(rowsum[n])) (+ bias[n])
+
+    Grouped (`acc` is [..., N, Gk] from a matmul with `k_group`, the output
+    [..., N]; `act_scale` is shaped like acc without the N dimension, e.g.
+    the [..., Gk] scale of a `per_group` quantizer):
+
+      y[..., n] = sum_g (float(acc[..., n, g]) * ws[n, g] / as[..., g]
+                         (+ eta[..., g] * ws[n, g] * float(rowsum[n, g])))
+                  (+ bias[n])
+
+    summed in ascending g. `act_scale` is the `scale` of
+    `bitnet.quantize_activations` (any dimension may be 1 and broadcasts);
+    `weight_scale` ws is [1] or [N], or, grouped, also [N, Gk] (per-block
+    scales); `bias` is [1] or [N]. The optional `shift` operands undo the
+    pre-non-linearity shift: `eta` is the quantizer's `eta` (shaped like
+    `act_scale`), `rowsum` the sums of the ternary weights per row ([N])
+    or per row and group ([N, Gk]), i32 or f32, computed at compile time.
 
     ```mlir
     %y = bitnet.rescale %acc, %s, %ws bias %b : tensor<4x32xi32>, tensor<4x1xf32>,
         tensor<1xf32>, tensor<32xf32> -> tensor<4x32xf32>
+    %z = bitnet.rescale %acc2, %s2, %ws2 shift %eta, %rowsum
+        : tensor<4x32x2xi32>, tensor<4x2xf32>, tensor<32x2xf32>
+          shift(tensor<4x2xf32>, tensor<32x2xi32>) -> tensor<4x32xf32>
     ```
   }];
   let arguments = (ins TensorOf<[I32]>:$acc, TensorOf<[F32]>:$act_scale,
                    TensorOf<[F32]>:$weight_scale,
+                   Optional<TensorOf<[F32]>>:$eta,
+                   Optional<TensorOf<[I32, F32]>>:$rowsum,
                    Optional<TensorOf<[F32]>>:$bias);
   let results = (outs TensorOf<[F32]>:$output);
   let assemblyFormat = [{
-    $acc `,` $act_scale `,` $weight_scale (`bias` $bias^)? attr-dict `:`
+    $acc `,` $act_scale `,` $weight_scale
+    (`shift` $eta^ `,` $rowsum)? (`bias` $bias^)? attr-dict `:`
     type($acc) `,` type($act_scale) `,` type($weight_scale)
-    (`,` type($bias)^)? `->` type($output)
+    (`shift` `(` type($eta)^ `,` type($rowsum) `)`)? (`,` type($bias)^)? `->`
+    type($output)
+  }];
+  let builders = [
+    // The form without shift.
+    OpBuilder<(ins "Type":$output, "Value":$acc, "Value":$act_scale,
+                   "Value":$weight_scale, "Value":$bias), [{
+      build($_builder, $_state, output, acc, act_scale, weight_scale,
+            /*eta=*/Value(), /*rowsum=*/Value(), bias);
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    /// Whether acc carries a trailing group dimension.
+    /// Whether acc carries a trailing group dimension that the op sums
+    /// over: the output has one dimension less than acc.
+    bool isGrouped() {
+      return cast<ShapedType>(getOutput().getType()).getRank() + 1 ==
+             cast<ShapedType>(getAcc().getType()).getRank();
+    }
+  }];
+  let hasVerifier = 1;
+}
+
+def Bitnet_WeightRescaleOp : Bitnet_Op<"weight_rescale", [Pure]> {
+  let summary = "float sums of a weight-only ternary matmul times the weight scale";
+  let description = [{
+    The rescale of a layer whose activations stay float (weight-only
+    ternary): `acc` is the f32 result of a matmul on float input.
+    Ungrouped (`acc` and the output [..., N]; `weight_scale` [1] or [N]):
+
+      y[..., n] = acc[..., n] * ws[n] (+ bias[n])
+
+    Grouped (`acc` [..., N, Gk] from `k_group`, the output [..., N];
+    `weight_scale` [1], [N] or [N, Gk], e.g. MatMulNBits block scales):
+
+      y[..., n] = sum_g acc[..., n, g] * ws[n, g] (+ bias[n])
+
+    summed in ascending g; `bias` is [1] or [N].
+
+    ```mlir
+    %y = bitnet.weight_rescale %acc, %ws bias %b : tensor<4x32xf32>,
+        tensor<32xf32>, tensor<32xf32> -> tensor<4x32xf32>
+    ```
+  }];
+  let arguments = (ins TensorOf<[F32]>:$acc, TensorOf<[F32]>:$weight_scale,
+                   Optional<TensorOf<[F32]>>:$bias);
+  let results = (outs TensorOf<[F32]>:$output);
+  let assemblyFormat = [{
+    $acc `,` $weight_scale (`bias` $bias^)? attr-dict `:`
+    type($acc) `,` type($weight_scale) (`,` type($bias)^)? `->`
+    type($output)
+  }];
+  let extraClassDeclaration = [{
+    /// Whether acc carries a trailing group dimension.
+    /// Whether acc carries a trailing group dimension that the op sums
+    /// over: the output has one dimension less than acc.
+    bool isGrouped() {
+      return cast<ShapedType>(getOutput().getType()).getRank() + 1 ==
+             cast<ShapedType>(getAcc().getType()).getRank();
+    }
   }];
   let hasVerifier = 1;
 }

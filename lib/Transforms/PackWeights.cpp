@@ -27,14 +27,29 @@ using namespace mlir::bitnet;
 namespace {
 
 /// The `encoding` option.
-enum class EncodingChoice { Auto, Binary1, Ternary2 };
+enum class EncodingChoice { Auto, Binary1, Ternary2, TernaryBase3 };
 
 std::optional<EncodingChoice> parseEncodingChoice(StringRef name) {
   return llvm::StringSwitch<std::optional<EncodingChoice>>(name)
       .Case("auto", EncodingChoice::Auto)
       .Case("binary1", EncodingChoice::Binary1)
       .Case("ternary2", EncodingChoice::Ternary2)
+      .Case("ternary_base3", EncodingChoice::TernaryBase3)
       .Default(std::nullopt);
+}
+
+/// The `layout` and `block-rows` options.
+struct LayoutChoice {
+  PackedLayout layout = PackedLayout::RowMajor;
+  int64_t blockRows = 1;
+};
+
+FailureOr<LayoutChoice> parseLayoutChoice(StringRef name, int64_t blockRows) {
+  if (name == "row_major")
+    return LayoutChoice{PackedLayout::RowMajor, 1};
+  if (name == "row_interleaved" && blockRows >= 2 && blockRows <= 256)
+    return LayoutChoice{PackedLayout::RowInterleaved, blockRows};
+  return failure();
 }
 
 /// The weight matrix of a ternary_matmul as row-major int8 values, when it is
@@ -91,6 +106,8 @@ PackedEncoding selectEncoding(ArrayRef<int8_t> weights, EncodingChoice choice) {
     return PackedEncoding::Binary1;
   case EncodingChoice::Ternary2:
     return PackedEncoding::Ternary2;
+  case EncodingChoice::TernaryBase3:
+    return PackedEncoding::TernaryBase3;
   case EncodingChoice::Auto:
     break;
   }
@@ -98,31 +115,57 @@ PackedEncoding selectEncoding(ArrayRef<int8_t> weights, EncodingChoice choice) {
                                         : PackedEncoding::Binary1;
 }
 
-/// Packs the rows x cols matrix `weights` (values checked by checkWeights)
-/// into the storage bytes of `type`: row n at byte n * rowBytes, weight k at
-/// bit (k * bits) % 8 of byte (k * bits) / 8, padding zero.
+/// The code of weight w in {-1, 0, 1}: 1 bit (w > 0) for binary1, else
+/// w + 1 (2 bits, or one base-3 digit).
+uint8_t codeOf(int8_t w, PackedEncoding encoding) {
+  return encoding == PackedEncoding::Binary1 ? uint8_t(w > 0) : uint8_t(w + 1);
+}
+
+/// Packs one row of `cols` weights (values checked by checkWeights) into
+/// `rowBytes` bytes at `out`: weight k in byte k / P, slot k % P; unused
+/// slots of the last byte stay zero.
+void packRow(const int8_t *row, int64_t cols, PackedType type, uint8_t *out) {
+  PackedEncoding encoding = type.getEncoding();
+  if (encoding == PackedEncoding::TernaryBase3) {
+    for (int64_t k0 = 0; k0 < cols; k0 += 5) {
+      // Horner from the highest slot: sum_i code_i * 3^i.
+      unsigned byte = 0;
+      for (int64_t k = std::min<int64_t>(k0 + 5, cols) - 1; k >= k0; --k)
+        byte = byte * 3 + codeOf(row[k], encoding);
+      out[k0 / 5] = static_cast<uint8_t>(byte);
+    }
+    return;
+  }
+  unsigned bits = type.getBitsPerWeight();
+  for (int64_t k = 0; k < cols; ++k) {
+    int64_t bit = k * bits;
+    out[bit >> 3] |= uint8_t(codeOf(row[k], encoding) << (bit & 7));
+  }
+}
+
+/// Packs the rows x cols matrix `weights` into the storage bytes of `type`
+/// (its layout places byte j of row n; padding rows and slots are zero).
 std::vector<char> packWeights(ArrayRef<int8_t> weights, PackedType type) {
   int64_t rows = type.getRows(), cols = type.getCols();
   int64_t rowBytes = type.getRowBytes();
-  std::vector<char> packed(rows * rowBytes, 0);
-  bool binary = type.getEncoding() == PackedEncoding::Binary1;
+  SmallVector<int64_t, 2> shape = type.getStorageShape();
+  std::vector<char> packed(shape[0] * shape[1], 0);
+  std::vector<uint8_t> row(rowBytes);
   for (int64_t n = 0; n < rows; ++n) {
-    const int8_t *row = weights.data() + n * cols;
-    auto *out = reinterpret_cast<uint8_t *>(packed.data() + n * rowBytes);
-    if (binary) {
-      for (int64_t k = 0; k < cols; ++k)
-        out[k >> 3] |= uint8_t(row[k] > 0) << (k & 7);
-    } else {
-      for (int64_t k = 0; k < cols; ++k)
-        out[k >> 2] |= uint8_t(row[k] + 1) << (2 * (k & 3));
+    std::fill(row.begin(), row.end(), 0);
+    packRow(weights.data() + n * cols, cols, type, row.data());
+    for (int64_t j = 0; j < rowBytes; ++j) {
+      auto [r, c] = type.getStorageIndex(n, j);
+      packed[r * shape[1] + c] = static_cast<char>(row[j]);
     }
   }
   return packed;
 }
 
 struct PackConstantWeights : OpRewritePattern<TernaryMatmulOp> {
-  PackConstantWeights(MLIRContext *context, EncodingChoice choice)
-      : OpRewritePattern(context), choice(choice) {}
+  PackConstantWeights(MLIRContext *context, EncodingChoice choice,
+                      LayoutChoice layout)
+      : OpRewritePattern(context), choice(choice), layout(layout) {}
 
   LogicalResult matchAndRewrite(TernaryMatmulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -138,9 +181,11 @@ struct PackConstantWeights : OpRewritePattern<TernaryMatmulOp> {
     if (failed(checkWeights(*weights, encoding, why)))
       return rewriter.notifyMatchFailure(op, why);
 
+    // The matmul's k groups are the groups that share a weight scale.
     auto packedType = PackedType::get(
-        getContext(), encoding, PackedLayout::RowMajor,
-        weightsType.getDimSize(0), weightsType.getDimSize(1), /*groupSize=*/0);
+        getContext(), encoding, layout.layout, weightsType.getDimSize(0),
+        weightsType.getDimSize(1), /*groupSize=*/op.getKGroup(),
+        layout.blockRows);
     std::vector<char> packed = packWeights(*weights, packedType);
     auto storageType = RankedTensorType::get(packedType.getStorageShape(),
                                              rewriter.getI8Type());
@@ -149,11 +194,12 @@ struct PackConstantWeights : OpRewritePattern<TernaryMatmulOp> {
         PackedConstantOp::create(rewriter, op.getWeights().getLoc(), packedType,
                                  cast<DenseIntElementsAttr>(data));
     rewriter.replaceOpWithNewOp<PackedMatmulOp>(op, op.getType(), op.getInput(),
-                                                packedWeights);
+                                                packedWeights, op.getKGroup());
     return success();
   }
 
   EncodingChoice choice;
+  LayoutChoice layout;
 };
 
 struct BitnetPackWeightsPass
@@ -164,11 +210,20 @@ struct BitnetPackWeightsPass
     std::optional<EncodingChoice> choice = parseEncodingChoice(encoding);
     if (!choice) {
       getOperation().emitError("bitnet-pack-weights: unknown encoding '")
-          << encoding << "' (expected auto, binary1 or ternary2)";
+          << encoding
+          << "' (expected auto, binary1, ternary2 or ternary_base3)";
+      return signalPassFailure();
+    }
+    FailureOr<LayoutChoice> layoutChoice = parseLayoutChoice(layout, blockRows);
+    if (failed(layoutChoice)) {
+      getOperation().emitError("bitnet-pack-weights: invalid layout '")
+          << layout << "' with block-rows=" << blockRows
+          << " (expected row_major, or row_interleaved with block-rows in "
+             "[2, 256])";
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());
-    patterns.add<PackConstantWeights>(&getContext(), *choice);
+    patterns.add<PackConstantWeights>(&getContext(), *choice, *layoutChoice);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
 
@@ -199,9 +254,15 @@ struct BitnetPackWeightsPass
 } // namespace
 
 void bitnet::populateBitnetPackWeightsPatterns(RewritePatternSet &patterns,
-                                               StringRef encoding) {
-  // An unknown name packs as `auto`; the pass reports it as an error.
+                                               StringRef encoding,
+                                               StringRef layout,
+                                               int64_t blockRows) {
+  // An unknown name packs as `auto` / `row_major`; the pass reports it as an
+  // error.
   patterns.add<PackConstantWeights>(
       patterns.getContext(),
-      parseEncodingChoice(encoding).value_or(EncodingChoice::Auto));
+      parseEncodingChoice(encoding).value_or(EncodingChoice::Auto),
+      succeeded(parseLayoutChoice(layout, blockRows))
+          ? *parseLayoutChoice(layout, blockRows)
+          : LayoutChoice());
 }

@@ -20,9 +20,12 @@ void populateOnnxFoldConstantsPatterns(RewritePatternSet &patterns,
                                        int64_t maxElements);
 
 /// ternary_matmul on constant weights -> packed_constant + packed_matmul.
-/// `encoding` is "auto", "binary1" or "ternary2".
+/// `encoding` is "auto", "binary1", "ternary2" or "ternary_base3"; `layout`
+/// "row_major" or "row_interleaved" (with `blockRows` rows per tile).
 void populateBitnetPackWeightsPatterns(RewritePatternSet &patterns,
-                                       StringRef encoding);
+                                       StringRef encoding,
+                                       StringRef layout = "row_major",
+                                       int64_t blockRows = 1);
 
 #define GEN_PASS_REGISTRATION
 #include "bitnet-mlir/Transforms/Passes.h.inc"

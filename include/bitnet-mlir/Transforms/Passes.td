@@ -40,7 +40,10 @@ def BitnetPackWeightsPass : Pass<"bitnet-pack-weights", "func::FuncOp"> {
     Replaces `bitnet.ternary_matmul` on a constant i8 weight matrix by a
     `bitnet.packed_constant` and a `bitnet.packed_matmul`. With the default
     encoding `auto`, weights that are all -1/+1 are packed with one bit,
-    others with two.
+    others with two; `ternary_base3` packs 5 weights per byte. `layout`
+    (chosen by the driver from the target) is `row_major` or
+    `row_interleaved` with `block-rows` rows per tile
+    (docs/packed-formats.md).
 
     Before:
     ```mlir
@@ -56,7 +59,11 @@ def BitnetPackWeightsPass : Pass<"bitnet-pack-weights", "func::FuncOp"> {
   }];
   let options = [
     Option<"encoding", "encoding", "std::string", "\"auto\"",
-           "auto, binary1 or ternary2">
+           "auto, binary1, ternary2 or ternary_base3">,
+    Option<"layout", "layout", "std::string", "\"row_major\"",
+           "row_major or row_interleaved">,
+    Option<"blockRows", "block-rows", "int64_t", "16",
+           "rows per tile of row_interleaved (2 to 256)">
   ];
   let dependentDialects = ["::mlir::bitnet::BitnetDialect"];
 }

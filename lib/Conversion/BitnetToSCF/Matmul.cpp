@@ -135,18 +135,22 @@ struct PackedRowDot {
                Value input)
       : storage(storage), input(input), type(op.getWeights().getType()) {
     unsigned bits = type.getBitsPerWeight();
-    perByte = 8 / bits;
+    perByte = type.getWeightsPerByte();
     fullBytes = type.getCols() / perByte;
     tail = type.getCols() % perByte;
     auto i8Constant = [&](int64_t value) -> Value {
       return arith::ConstantIntOp::create(b, b.getI8Type(), value);
     };
     zero = arith::ConstantIntOp::create(b, b.getI32Type(), 0);
-    mask = i8Constant((1 << bits) - 1);
+    mask = i8Constant(bits == 0 ? 0 : (1 << bits) - 1);
     code0 = i8Constant(0);
     code2 = i8Constant(2);
+    int64_t pow3 = 1;
+    three = i8Constant(3);
     for (int64_t slot = 0; slot < perByte; ++slot) {
       shifts.push_back(slot == 0 ? Value() : i8Constant(slot * bits));
+      powersOf3.push_back(i8Constant(pow3));
+      pow3 *= 3;
       slotOffsets.push_back(indexConstant(b, slot));
     }
     lower = indexConstant(b, 0);
@@ -169,16 +173,24 @@ struct PackedRowDot {
                    Value m, Value k) const {
     Value x = loadActivation(b, input, m, k);
     Value code = byte;
-    if (slot != 0)
-      code = arith::ShRUIOp::create(b, code, shifts[slot]);
-    code = arith::AndIOp::create(b, code, mask);
+    if (type.getEncoding() == PackedEncoding::TernaryBase3) {
+      // Base-3 digit `slot` of the unsigned byte: (byte / 3^slot) % 3.
+      if (slot != 0)
+        code = arith::DivUIOp::create(b, code, powersOf3[slot]);
+      code = arith::RemUIOp::create(b, code, three);
+    } else {
+      if (slot != 0)
+        code = arith::ShRUIOp::create(b, code, shifts[slot]);
+      code = arith::AndIOp::create(b, code, mask);
+    }
     switch (type.getEncoding()) {
     case PackedEncoding::Binary1: { // 1 -> +1, 0 -> -1
       Value isPlus =
           arith::CmpIOp::create(b, arith::CmpIPredicate::ne, code, code0);
       return addOrSubtract(b, acc, x, isPlus, Value());
     }
-    case PackedEncoding::Ternary2: { // 0b10 -> +1, 0b01 -> 0, 0b00 -> -1
+    case PackedEncoding::Ternary2: // 0b10 -> +1, 0b01 -> 0, 0b00 -> -1
+    case PackedEncoding::TernaryBase3: { // digit 2 -> +1, 1 -> 0, 0 -> -1
       Value isPlus =
           arith::CmpIOp::create(b, arith::CmpIPredicate::eq, code, code2);
       Value isMinus =
@@ -223,8 +235,8 @@ struct PackedRowDot {
   Value storage, input;
   PackedType type;
   int64_t perByte, fullBytes, tail;
-  Value zero, mask, code0, code2, lower, upper, step, log2PerByte, tailByte;
-  SmallVector<Value> shifts, slotOffsets, tailColumns;
+  Value zero, mask, three, code0, code2, lower, upper, step, log2PerByte, tailByte;
+  SmallVector<Value> shifts, powersOf3, slotOffsets, tailColumns;
 };
 
 /// Unpacked weights: i8 [N, K] in {-1, 0, +1}; > 0 adds, < 0 subtracts.

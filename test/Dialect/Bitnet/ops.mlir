@@ -67,3 +67,92 @@ func.func @rescale(%acc: tensor<4x32xi32>, %s: tensor<4x1xf32>, %t: tensor<1x1xf
       tensor<32xf32> -> tensor<4x32xf32>
   return
 }
+
+// The forms added for every BitNet variant: ternary_base3, row_interleaved,
+// per_group and shifted quantization, i16/float matmul input, k groups,
+// grouped/shifted rescale and the weight-only weight_rescale.
+
+// CHECK-LABEL: func @packed_variants
+// CHECK-SAME: !bitnet.packed<encoding = ternary_base3, layout = row_major, rows = 2, cols = 11, group_size = 0>
+// CHECK-SAME: !bitnet.packed<encoding = ternary2, layout = row_interleaved, rows = 30, cols = 64, group_size = 32, block_rows = 16>
+func.func @packed_variants(
+    %a: !bitnet.packed<encoding = ternary_base3, layout = row_major, rows = 2, cols = 11, group_size = 0, block_rows = 1>,
+    %b: !bitnet.packed<encoding = ternary2, layout = row_interleaved, rows = 30, cols = 64, group_size = 32, block_rows = 16>) {
+  return
+}
+
+// base3 [1, -1, 0, 1, 1 | ...]: 2 + 0*3 + 1*9 + 2*27 + 2*81 = 227 = -29.
+// row_interleaved, 3 rows, block_rows 2: storage [2 tiles * 1 byte, 2];
+// the padding row 3 is zero.
+// CHECK-LABEL: func @packed_constant_variants
+// CHECK: bitnet.packed_constant dense<{{\[\[}}-29, 2]]> : tensor<1x2xi8> -> {{(!bitnet.packed)?}}<encoding = ternary_base3, layout = row_major, rows = 1, cols = 6, group_size = 0>
+// CHECK: bitnet.packed_constant dense<{{\[\[}}-110, 1], [2, 0]]> : tensor<2x2xi8> -> {{(!bitnet.packed)?}}<encoding = ternary2, layout = row_interleaved, rows = 3, cols = 4, group_size = 0, block_rows = 2>
+func.func @packed_constant_variants() {
+  %0 = bitnet.packed_constant dense<[[-29, 2]]> : tensor<1x2xi8>
+      -> !bitnet.packed<encoding = ternary_base3, layout = row_major, rows = 1, cols = 6, group_size = 0>
+  %1 = bitnet.packed_constant dense<[[-110, 1], [2, 0]]> : tensor<2x2xi8>
+      -> !bitnet.packed<encoding = ternary2, layout = row_interleaved, rows = 3, cols = 4, group_size = 0, block_rows = 2>
+  return
+}
+
+// CHECK-LABEL: func @quantize_variants
+// CHECK: bitnet.quantize_activations %{{.*}} per_group {clip_max = 127 : i64, clip_min = -128 : i64, eps = 9.99999974E-6 : f32, group_size = 16 : i64, qmax = 1.270000e+02 : f32} : tensor<4x64xf32> -> tensor<4x64xi8>, tensor<4x4xf32>
+// CHECK: bitnet.quantize_activations %{{.*}} per_token {{.*}}shift{{.*}} : tensor<4x64xf32> -> tensor<4x64xi16>, tensor<4x1xf32>, tensor<4x1xf32>
+// CHECK: bitnet.quantize_activations %{{.*}} per_tensor {{.*}}shift{{.*}} : tensor<4x64xf32> -> tensor<4x64xi8>, tensor<1x1xf32>, tensor<1x1xf32>
+func.func @quantize_variants(%x: tensor<4x64xf32>) {
+  %q, %s = bitnet.quantize_activations %x per_group {group_size = 16 : i64,
+      qmax = 127.0 : f32, eps = 1.0e-5 : f32, clip_min = -128 : i64,
+      clip_max = 127 : i64} : tensor<4x64xf32> -> tensor<4x64xi8>, tensor<4x4xf32>
+  %q2, %s2, %e2 = bitnet.quantize_activations %x per_token {shift,
+      qmax = 128.0 : f32, eps = 1.0e-5 : f32, clip_min = 0 : i64,
+      clip_max = 255 : i64}
+      : tensor<4x64xf32> -> tensor<4x64xi16>, tensor<4x1xf32>, tensor<4x1xf32>
+  %q3, %s3, %e3 = bitnet.quantize_activations %x per_tensor {shift,
+      qmax = 127.0 : f32, eps = 1.0e-5 : f32, clip_min = 0 : i64,
+      clip_max = 127 : i64}
+      : tensor<4x64xf32> -> tensor<4x64xi8>, tensor<1x1xf32>, tensor<1x1xf32>
+  return
+}
+
+// CHECK-LABEL: func @matmul_variants
+// CHECK: bitnet.ternary_matmul %{{.*}}, %{{.*}} : tensor<4x64xi16>, tensor<5x64xi8> -> tensor<4x5xi32>
+// CHECK: bitnet.ternary_matmul %{{.*}}, %{{.*}} : tensor<4x64xf32>, tensor<5x64xi8> -> tensor<4x5xf32>
+// CHECK: bitnet.ternary_matmul %{{.*}}, %{{.*}} {k_group = 16 : i64} : tensor<4x64xi8>, tensor<5x64xi8> -> tensor<4x5x4xi32>
+// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} {k_group = 32 : i64} : tensor<2x3x64xf16>, {{(!bitnet.packed)?}}<encoding = ternary_base3, layout = row_interleaved, rows = 5, cols = 64, group_size = 32, block_rows = 4> -> tensor<2x3x5x2xf32>
+func.func @matmul_variants(%a: tensor<4x64xi16>, %f: tensor<4x64xf32>,
+    %q: tensor<4x64xi8>, %h: tensor<2x3x64xf16>, %w: tensor<5x64xi8>,
+    %p: !bitnet.packed<encoding = ternary_base3, layout = row_interleaved, rows = 5, cols = 64, group_size = 32, block_rows = 4>) {
+  %0 = bitnet.ternary_matmul %a, %w : tensor<4x64xi16>, tensor<5x64xi8> -> tensor<4x5xi32>
+  %1 = bitnet.ternary_matmul %f, %w : tensor<4x64xf32>, tensor<5x64xi8> -> tensor<4x5xf32>
+  %2 = bitnet.ternary_matmul %q, %w {k_group = 16 : i64} : tensor<4x64xi8>, tensor<5x64xi8> -> tensor<4x5x4xi32>
+  %3 = bitnet.packed_matmul %h, %p {k_group = 32 : i64} : tensor<2x3x64xf16>,
+      !bitnet.packed<encoding = ternary_base3, layout = row_interleaved, rows = 5, cols = 64, group_size = 32, block_rows = 4>
+      -> tensor<2x3x5x2xf32>
+  return
+}
+
+// CHECK-LABEL: func @rescale_variants
+// CHECK: bitnet.rescale %{{.*}}, %{{.*}}, %{{.*}} shift %{{.*}}, %{{.*}} bias %{{.*}} : tensor<4x32xi32>, tensor<4x1xf32>, tensor<1xf32> shift(tensor<4x1xf32>, tensor<32xi32>), tensor<32xf32> -> tensor<4x32xf32>
+// CHECK: bitnet.rescale %{{.*}}, %{{.*}}, %{{.*}} : tensor<4x32x2xi32>, tensor<4x2xf32>, tensor<32x2xf32> -> tensor<4x32xf32>
+// CHECK: bitnet.rescale %{{.*}}, %{{.*}}, %{{.*}} shift %{{.*}}, %{{.*}} : tensor<4x32x2xi32>, tensor<4x2xf32>, tensor<32xf32> shift(tensor<4x2xf32>, tensor<32x2xf32>) -> tensor<4x32xf32>
+// CHECK: bitnet.weight_rescale %{{.*}}, %{{.*}} bias %{{.*}} : tensor<4x32xf32>, tensor<32xf32>, tensor<32xf32> -> tensor<4x32xf32>
+// CHECK: bitnet.weight_rescale %{{.*}}, %{{.*}} : tensor<4x32x2xf32>, tensor<32x2xf32> -> tensor<4x32xf32>
+func.func @rescale_variants(%acc: tensor<4x32xi32>, %s: tensor<4x1xf32>,
+    %eta: tensor<4x1xf32>, %rowsum: tensor<32xi32>, %ws: tensor<1xf32>,
+    %b: tensor<32xf32>, %gacc: tensor<4x32x2xi32>, %gs: tensor<4x2xf32>,
+    %gws: tensor<32x2xf32>, %wn: tensor<32xf32>, %growsum: tensor<32x2xf32>,
+    %facc: tensor<4x32xf32>, %gfacc: tensor<4x32x2xf32>) {
+  %0 = bitnet.rescale %acc, %s, %ws shift %eta, %rowsum bias %b
+      : tensor<4x32xi32>, tensor<4x1xf32>, tensor<1xf32>
+        shift(tensor<4x1xf32>, tensor<32xi32>), tensor<32xf32> -> tensor<4x32xf32>
+  %1 = bitnet.rescale %gacc, %gs, %gws : tensor<4x32x2xi32>, tensor<4x2xf32>,
+      tensor<32x2xf32> -> tensor<4x32xf32>
+  %2 = bitnet.rescale %gacc, %gs, %wn shift %gs, %growsum
+      : tensor<4x32x2xi32>, tensor<4x2xf32>, tensor<32xf32>
+        shift(tensor<4x2xf32>, tensor<32x2xf32>) -> tensor<4x32xf32>
+  %3 = bitnet.weight_rescale %facc, %wn bias %b : tensor<4x32xf32>,
+      tensor<32xf32>, tensor<32xf32> -> tensor<4x32xf32>
+  %4 = bitnet.weight_rescale %gfacc, %gws : tensor<4x32x2xf32>,
+      tensor<32x2xf32> -> tensor<4x32xf32>
+  return
+}

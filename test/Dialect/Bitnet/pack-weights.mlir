@@ -7,7 +7,7 @@
 // bits 2k..2k+1 of byte k / 4, binary1 bit k % 8 of byte k / 8 set for +1;
 // printed as signed i8.
 
-// BOGUS: unknown encoding 'bogus' (expected auto, binary1 or ternary2)
+// BOGUS: unknown encoding 'bogus' (expected auto, binary1, ternary2 or ternary_base3)
 
 // [1, -1, 0, 1] -> codes 10 00 01 10 -> 0b10010010 = 0x92 = -110.
 // CHECK-LABEL: func @ternary_auto
