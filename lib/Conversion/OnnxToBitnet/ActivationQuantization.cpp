@@ -22,6 +22,7 @@
 
 #include "Onnx/OnnxDialect.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include <algorithm>
 #include <cmath>
 
@@ -305,4 +306,24 @@ bitnet::matchActivationQuantization(Value activation, std::string &reason) {
   reason = "the activation is not quantized (no absmax quantize-dequantize "
            "feeds the MatMul)";
   return failure();
+}
+
+bool bitnet::looksQuantized(Value activation) {
+  // Producers up to this many steps back: the quantizers matched above are
+  // at most five deep (Add, Div, Clip, Round, Mul, then the scale chain).
+  constexpr int kDepth = 6;
+  SmallVector<std::pair<Value, int>> worklist{{activation, 0}};
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  while (!worklist.empty()) {
+    auto [value, depth] = worklist.pop_back_val();
+    Operation *op = value.getDefiningOp();
+    if (!op || !seen.insert(op).second || isa<ConstantOp>(op))
+      continue;
+    if (isa<RoundOp, FloorOp, CeilOp, ReduceMaxOp>(op))
+      return true;
+    if (depth + 1 < kDepth)
+      for (Value operand : op->getOperands())
+        worklist.push_back({operand, depth + 1});
+  }
+  return false;
 }

@@ -53,6 +53,26 @@ LogicalResult bitnet::reportFloatPath(Operation *op, StringRef reason,
   return failure();
 }
 
+Value bitnet::createWeightOnlyTernary(PatternRewriter &rewriter, Location loc,
+                                     Value input, RankedTensorType resultType,
+                                     int64_t rows, int64_t cols,
+                                     ArrayRef<int8_t> codes,
+                                     ArrayRef<int64_t> weightScaleShape,
+                                     ArrayRef<float> weightScale,
+                                     int64_t kGroup, Value bias) {
+  auto weightType = RankedTensorType::get({rows, cols}, rewriter.getI8Type());
+  Value ternary = arith::ConstantOp::create(
+      rewriter, loc, weightType, DenseElementsAttr::get(weightType, codes));
+  SmallVector<int64_t> accShape(resultType.getShape());
+  if (kGroup > 0)
+    accShape.push_back(cols / kGroup);
+  auto accType = RankedTensorType::get(accShape, rewriter.getF32Type());
+  Value acc =
+      TernaryMatmulOp::create(rewriter, loc, accType, input, ternary, kGroup);
+  Value scale = createF32Constant(rewriter, loc, weightScaleShape, weightScale);
+  return WeightRescaleOp::create(rewriter, loc, resultType, acc, scale, bias);
+}
+
 namespace {
 
 /// The float values of a constant, in row-major order.
@@ -111,41 +131,62 @@ struct RaiseBitLinearNode : OpRewritePattern<BitnetBitLinearOp> {
       return fail(op, rewriter, "B must be a 1-D f32 tensor");
 
     StringRef mode = op.getActivationMode();
-    if (mode == "none" || mode == "per_group")
-      return fail(op, rewriter, "activation_mode '" + mode.str() +
-                          "' is not supported by this build");
     Location loc = op.getLoc();
+    auto scaleCount = static_cast<int64_t>(weightScale->size());
+    if (mode == "none") {
+      // Weight-only ternary: float activations, float adds and subtracts.
+      rewriter.replaceOp(
+          op, createWeightOnlyTernary(rewriter, loc, op.getX(), resultType,
+                                      rows, codesType.getDimSize(1), values,
+                                      {scaleCount}, *weightScale, 0, bias));
+      return success();
+    }
     int64_t rank = inputType.getRank();
-    Granularity granularity =
-        mode == "per_tensor" ? Granularity::PerTensor : Granularity::PerToken;
+    Granularity granularity = mode == "per_tensor" ? Granularity::PerTensor
+                              : mode == "per_token" ? Granularity::PerToken
+                                                    : Granularity::PerGroup;
+    int64_t groupSize = op.getGroupSize();
     SmallVector<int64_t> scaleShape(inputType.getShape());
     for (int64_t d = 0; d < rank; ++d)
       if (granularity == Granularity::PerTensor || d == rank - 1)
         scaleShape[d] = 1;
+    if (granularity == Granularity::PerGroup)
+      scaleShape.back() = inputType.getShape().back() / groupSize;
     int64_t levels = int64_t(1) << (op.getActivationBits() - 1);
     auto quantize = QuantizeActivationsOp::create(
         rewriter, loc,
         RankedTensorType::get(inputType.getShape(), rewriter.getI8Type()),
-        RankedTensorType::get(scaleShape, rewriter.getF32Type()), op.getX(),
+        RankedTensorType::get(scaleShape, rewriter.getF32Type()),
+        /*eta=*/Type(), op.getX(),
         GranularityAttr::get(rewriter.getContext(), granularity),
         rewriter.getF32FloatAttr(static_cast<float>(levels - 1)),
         rewriter.getF32FloatAttr(op.getEpsilon().convertToFloat()),
         rewriter.getI64IntegerAttr(-levels),
-        rewriter.getI64IntegerAttr(levels - 1), UnitAttr());
+        rewriter.getI64IntegerAttr(levels - 1), UnitAttr(),
+        granularity == Granularity::PerGroup
+            ? rewriter.getI64IntegerAttr(groupSize)
+            : IntegerAttr(),
+        UnitAttr());
     auto weightType = RankedTensorType::get(codesType.getShape(),
                                             rewriter.getI8Type());
     Value ternary = arith::ConstantOp::create(
         rewriter, loc, weightType,
         DenseElementsAttr::get(weightType, ArrayRef<int8_t>(values)));
-    auto accType =
-        RankedTensorType::get(resultType.getShape(), rewriter.getI32Type());
+    // Per group: partial sums per group of K, each rescaled by its group's
+    // activation scale (bitnet.rescale sums the groups).
+    int64_t kGroup = granularity == Granularity::PerGroup ? groupSize : 0;
+    SmallVector<int64_t> accShape(resultType.getShape());
+    if (kGroup > 0)
+      accShape.push_back(inputType.getShape().back() / kGroup);
+    auto accType = RankedTensorType::get(accShape, rewriter.getI32Type());
     Value acc = TernaryMatmulOp::create(rewriter, loc, accType,
-                                        quantize.getQuantized(), ternary);
-    Value scale = createF32Constant(
-        rewriter, loc, {static_cast<int64_t>(weightScale->size())},
-        *weightScale);
-    rewriter.replaceOpWithNewOp<RescaleOp>(op, resultType, acc,
-                                           quantize.getScale(), scale, bias);
+                                        quantize.getQuantized(), ternary,
+                                        kGroup);
+    // Grouped, the rescale takes the quantizer's [..., K/G] scale as is.
+    Value actScale = quantize.getScale();
+    Value scale = createF32Constant(rewriter, loc, {scaleCount}, *weightScale);
+    rewriter.replaceOpWithNewOp<RescaleOp>(op, resultType, acc, actScale,
+                                           scale, bias);
     return success();
   }
 
@@ -288,16 +329,58 @@ struct LowerMatMulNBits : OpRewritePattern<MicrosoftMatMulNBitsOp> {
     if (failed(weights))
       return RaiseBitLinearNode::fail(op, rewriter, reason);
     std::string notTernary = whyNotTernary(*weights);
-    if (notTernary.empty())
-      notTernary = "weight-only ternary layers are not supported by this "
-                   "build";
-    if (strict) {
-      return reportFloatPath(op, notTernary, strict, rewriter);
+    if (notTernary.empty()) {
+      FailureOr<Value> ternary =
+          createTernary(op, *weights, resultType, notTernary, rewriter);
+      if (succeeded(ternary)) {
+        rewriter.replaceOp(op, *ternary);
+        return success();
+      }
     }
+    if (strict)
+      return reportFloatPath(op, notTernary, strict, rewriter);
     op->emitRemark() << describeNode(op) << ": kept on the float path: "
                      << notTernary;
     rewriter.replaceOp(op, createFloatMatMul(op, *weights, rewriter));
     return success();
+  }
+
+  /// Weight-only ternary with the block scales: one scale per row when a
+  /// row's blocks share it, else per-block partial sums (k_group =
+  /// block_size) each times its block's scale.
+  static FailureOr<Value> createTernary(MicrosoftMatMulNBitsOp op,
+                                        const NBitsWeights &w,
+                                        RankedTensorType resultType,
+                                        std::string &reason,
+                                        PatternRewriter &rewriter) {
+    bool rowScales = true;
+    for (int64_t r = 0; r < w.n && rowScales; ++r)
+      for (int64_t b = 1; b < w.blocks && rowScales; ++b)
+        rowScales = w.scales[r * w.blocks + b] == w.scales[r * w.blocks];
+    SmallVector<int64_t> scaleShape{w.n};
+    std::vector<float> scales;
+    int64_t kGroup = 0;
+    if (rowScales || w.blocks == 1) {
+      for (int64_t r = 0; r < w.n; ++r)
+        scales.push_back(w.scales[r * w.blocks]);
+    } else if (w.k % w.blockSize == 0) {
+      scales = w.scales;
+      scaleShape.push_back(w.blocks);
+      kGroup = w.blockSize;
+    } else {
+      reason = "the per-block scales differ within a row and K is not a "
+               "multiple of block_size (the last block is partial)";
+      return failure();
+    }
+    std::vector<int8_t> codes(w.levels.size());
+    for (size_t i = 0; i < codes.size(); ++i)
+      codes[i] = static_cast<int8_t>(w.levels[i]);
+    Value bias = op.getBias();
+    if (isa<NoneType>(bias.getType()))
+      bias = Value();
+    return createWeightOnlyTernary(rewriter, op.getLoc(), op.getA(),
+                                   resultType, w.n, w.k, codes, scaleShape,
+                                   scales, kGroup, bias);
   }
 
   /// A = MatMul(A, dequant(B)^T) (+ bias), dequantized here as onnxruntime

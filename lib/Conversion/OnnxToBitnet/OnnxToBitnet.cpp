@@ -77,7 +77,8 @@ struct RaiseBitLinear : RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
-    if (!isa<MatMulOp, GemmOp>(op))
+    // Not a candidate, or already reported as staying float.
+    if (!isa<MatMulOp, GemmOp>(op) || op->hasAttr(kFloatPathAttr))
       return failure();
     std::string reason;
     FailureOr<LinearOperands> operands = getLinearOperands(op, reason);
@@ -100,15 +101,6 @@ struct RaiseBitLinear : RewritePattern {
         operands->weights, operands->weightsTransposed, reason);
     if (failed(weights))
       return keepOnFloatPath(op, reason, rewriter);
-    FailureOr<ActivationQuantization> quant =
-        matchActivationQuantization(operands->activation, reason);
-    if (failed(quant))
-      return keepOnFloatPath(op, reason, rewriter);
-    if (quant->input.getType() != activationType)
-      return keepOnFloatPath(op, "the quantized value's type differs from "
-                                 "the MatMul input's",
-                             rewriter);
-
     SmallVector<float> bias;
     if (operands->bias) {
       int64_t count = operands->bias.getNumElements();
@@ -119,8 +111,45 @@ struct RaiseBitLinear : RewritePattern {
         bias.push_back(static_cast<float>(v.convertToDouble()) *
                        operands->beta);
     }
-
+    // One scale, or one per output row, times Gemm's alpha.
+    SmallVector<float> weightScales;
+    if (weights->rowScales.empty())
+      weightScales.push_back(weights->scale * operands->alpha);
+    for (float scale : weights->rowScales)
+      weightScales.push_back(scale * operands->alpha);
     Location loc = op->getLoc();
+    auto createBias = [&]() -> Value {
+      if (bias.empty())
+        return {};
+      return createF32Constant(rewriter, loc,
+                               {static_cast<int64_t>(bias.size())}, bias);
+    };
+
+    FailureOr<ActivationQuantization> quant =
+        matchActivationQuantization(operands->activation, reason);
+    if (failed(quant)) {
+      if (looksQuantized(operands->activation))
+        return keepOnFloatPath(op, reason, rewriter);
+      // The graph does not quantize activations: weight-only ternary, float
+      // activations added and subtracted.
+      if (!activationType.getElementType().isF32() ||
+          !resultType.getElementType().isF32())
+        return keepOnFloatPath(op, "weight-only ternary needs f32 "
+                                   "activations",
+                               rewriter);
+      Value result = createWeightOnlyTernary(
+          rewriter, loc, operands->activation, resultType, weights->rows,
+          weights->cols, weights->values,
+          {static_cast<int64_t>(weightScales.size())}, weightScales,
+          /*kGroup=*/0, createBias());
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+    if (quant->input.getType() != activationType)
+      return keepOnFloatPath(op, "the quantized value's type differs from "
+                                 "the MatMul input's",
+                             rewriter);
+
     ArrayRef<int64_t> inputShape = activationType.getShape();
     int64_t rank = activationType.getRank();
     SmallVector<int64_t> scaleShape(inputShape.begin(), inputShape.end());
@@ -154,20 +183,17 @@ struct RaiseBitLinear : RewritePattern {
     // MatMul saw x * range / absmax ~ q * range / 127, independent of the
     // runtime scale, which the graph itself multiplies back afterwards.
     Value actScale = quantizeOp.getScale();
-    float weightScale = weights->scale * operands->alpha;
     if (!quant->dequantized) {
       actScale = createF32Constant(rewriter, loc,
                                    SmallVector<int64_t>(rank, 1), {1.0f});
-      weightScale *= quant->range / quant->qmax;
+      for (float &scale : weightScales)
+        scale *= quant->range / quant->qmax;
     }
-    Value weightScaleValue =
-        createF32Constant(rewriter, loc, {1}, {weightScale});
-    Value biasValue;
-    if (!bias.empty())
-      biasValue = createF32Constant(rewriter, loc,
-                                    {static_cast<int64_t>(bias.size())}, bias);
+    Value weightScaleValue = createF32Constant(
+        rewriter, loc, {static_cast<int64_t>(weightScales.size())},
+        weightScales);
     rewriter.replaceOpWithNewOp<RescaleOp>(op, resultType, acc, actScale,
-                                           weightScaleValue, biasValue);
+                                           weightScaleValue, createBias());
     return success();
   }
 

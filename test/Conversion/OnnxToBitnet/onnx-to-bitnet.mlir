@@ -79,11 +79,67 @@ func.func @not_ternary(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 
 // -----
 
-// Near miss: ternary weights but float activations (no quantization).
+// Weight-only ternary: the graph does not quantize activations, so none is
+// invented; the float activations are added and subtracted.
+// CHECK-LABEL: func @float_activations
+// CHECK-DAG: %[[T:.*]] = arith.constant dense<{{\[\[}}1, 1], [0, -1]]> : tensor<2x2xi8>
+// CHECK-DAG: %[[WS:.*]] = arith.constant dense<5.000000e-01> : tensor<1xf32>
+// CHECK-NOT: quantize_activations
+// CHECK: %[[ACC:.*]] = bitnet.ternary_matmul %arg0, %[[T]] : tensor<1x2xf32>, tensor<2x2xi8> -> tensor<1x2xf32>
+// CHECK: bitnet.weight_rescale %[[ACC]], %[[WS]] : tensor<1x2xf32>, tensor<1xf32> -> tensor<1x2xf32>
 func.func @float_activations(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %w = onnx.Constant {value = dense<[[0.5, 0.0], [0.5, -0.5]]> : tensor<2x2xf32>} : tensor<2x2xf32>
-  // expected-remark @+1 {{kept on the float path: the activation is not quantized}}
   %y = onnx.MatMul(%x, %w) : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// Already-quantized weights with one scale per output row ({-s_n, 0, +s_n},
+// Gemm layout [N, K]) and a bias: weight-only ternary with a [N] scale.
+// CHECK-LABEL: func @row_scales_gemm
+// CHECK-DAG: %[[T:.*]] = arith.constant dense<{{\[\[}}1, 0, -1], [-1, -1, 1]]> : tensor<2x3xi8>
+// CHECK-DAG: %[[WS:.*]] = arith.constant dense<[5.000000e-01, 2.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: %[[B:.*]] = arith.constant dense<[1.000000e+00, -1.000000e+00]> : tensor<2xf32>
+// CHECK: %[[ACC:.*]] = bitnet.ternary_matmul %arg0, %[[T]]
+// CHECK: bitnet.weight_rescale %[[ACC]], %[[WS]] bias %[[B]]
+func.func @row_scales_gemm(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
+  %w = onnx.Constant {value = dense<[[0.5, 0.0, -0.5], [-2.0, -2.0, 2.0]]> : tensor<2x3xf32>} : tensor<2x3xf32>
+  %b = onnx.Constant {value = dense<[1.0, -1.0]> : tensor<2xf32>} : tensor<2xf32>
+  %y = onnx.Gemm(%x, %w, %b) {transB = 1 : i64} : (tensor<4x3xf32>, tensor<2x3xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
+
+// -----
+
+// Near miss: a row with two magnitudes is neither per-tensor nor per-row
+// ternary.
+func.func @row_not_ternary(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %w = onnx.Constant {value = dense<[[0.5, 2.0], [0.25, 2.0]]> : tensor<2x2xf32>} : tensor<2x2xf32>
+  // expected-remark @+1 {{kept on the float path: weights are not ternary: values 2.000000e+00 and 5.000000e-01 differ in magnitude (nor is each output row {-s, 0, +s}: values 5.000000e-01 and 2.500000e-01 differ in magnitude within output row 0)}}
+  %y = onnx.MatMul(%x, %w) : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// Near miss: Floor in place of Round looks like a quantizer but is not the
+// b1.58 one; it stays float (not weight-only, which would hide the miss).
+func.func @floor_not_round(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %w = onnx.Constant {value = dense<[[0.5, 0.0], [0.5, -0.5]]> : tensor<2x2xf32>} : tensor<2x2xf32>
+  %abs = onnx.Abs(%x) : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  %axes = onnx.Constant {value = dense<[-1]> : tensor<1xi64>} : tensor<1xi64>
+  %m = onnx.ReduceMax(%abs, %axes) {keepdims = 1 : i64} : (tensor<1x2xf32>, tensor<1xi64>) -> tensor<1x1xf32>
+  %qmax = onnx.Constant {value = dense<127.0> : tensor<f32>} : tensor<f32>
+  %s = onnx.Div(%qmax, %m) : (tensor<f32>, tensor<1x1xf32>) -> tensor<1x1xf32>
+  %xs = onnx.Mul(%x, %s) : (tensor<1x2xf32>, tensor<1x1xf32>) -> tensor<1x2xf32>
+  %fl = onnx.Floor(%xs) : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  %lo = onnx.Constant {value = dense<-128.0> : tensor<f32>} : tensor<f32>
+  %hi = onnx.Constant {value = dense<127.0> : tensor<f32>} : tensor<f32>
+  %c = onnx.Clip(%fl, %lo, %hi) : (tensor<1x2xf32>, tensor<f32>, tensor<f32>) -> tensor<1x2xf32>
+  %dq = onnx.Div(%c, %s) : (tensor<1x2xf32>, tensor<1x1xf32>) -> tensor<1x2xf32>
+  // expected-remark @+1 {{kept on the float path: the activation is not Clip(Round(x * S)) / S}}
+  %y = onnx.MatMul(%dq, %w) : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
 
