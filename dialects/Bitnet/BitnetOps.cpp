@@ -67,16 +67,15 @@ LogicalResult PackedConstantOp::verify() {
       return emitOpError("invalid ")
              << stringifyPackedEncoding(type.getEncoding())
              << " code in storage byte " << index << " ("
-             << static_cast<unsigned>(static_cast<uint8_t>(raw[index]))
-             << ")";
+             << static_cast<unsigned>(static_cast<uint8_t>(raw[index])) << ")";
   int64_t rows = data.isSplat() ? 1 : type.getRows();
   for (int64_t row = 0; row < rows; ++row)
     if (!hasZeroPadding(type, byteAt(row, rowBytes - 1), usedInLastByte))
       return emitOpError("padding of row ") << row << " is not zero";
   // row_interleaved: the rows past `rows` in the last tile are zero bytes.
   if (type.getLayout() == PackedLayout::RowInterleaved)
-    for (int64_t row = type.getRows(), end = storageShape[0] /
-                                                rowBytes * type.getBlockRows();
+    for (int64_t row = type.getRows(),
+                 end = storageShape[0] / rowBytes * type.getBlockRows();
          row < end; ++row)
       for (int64_t byte = 0; byte < rowBytes; ++byte)
         if (byteAt(row, byte) != 0)
@@ -194,7 +193,8 @@ static LogicalResult verifyMatmul(Operation *op, ShapedType inputType,
   }
   // |x| <= 2^(bits - 1): bound the number of terms so int32 cannot overflow.
   if (auto integer = dyn_cast<IntegerType>(element)) {
-    int64_t maxTerms = (int64_t(1) << 31) / (int64_t(1) << (integer.getWidth() - 1)) - 1;
+    int64_t maxTerms =
+        (int64_t(1) << 31) / (int64_t(1) << (integer.getWidth() - 1)) - 1;
     if (!ShapedType::isDynamic(k) && k > maxTerms)
       return op->emitOpError("reduction length ")
              << k << " can overflow int32 with " << element
@@ -234,8 +234,8 @@ LogicalResult TernaryMatmulOp::verify() {
 LogicalResult PackedMatmulOp::verify() {
   PackedType weightsType = getWeights().getType();
   return verifyMatmul(*this, cast<ShapedType>(getInput().getType()),
-                      weightsType.getRows(), weightsType.getCols(),
-                      getKGroup(), cast<ShapedType>(getAcc().getType()));
+                      weightsType.getRows(), weightsType.getCols(), getKGroup(),
+                      cast<ShapedType>(getAcc().getType()));
 }
 
 //===----------------------------------------------------------------------===//
@@ -270,9 +270,10 @@ static LogicalResult verifyPerRow(Operation *op, Value value, StringRef what,
     shapes.push_back("N elements");
   if (allowRowGroup)
     shapes.push_back("shape [N, Gk]");
-  return op->emitOpError()
-         << what << " must have a static shape of " << llvm::join(shapes, " or ")
-         << " (N = " << n << ", Gk = " << groups << "), got " << value.getType();
+  return op->emitOpError() << what << " must have a static shape of "
+                           << llvm::join(shapes, " or ") << " (N = " << n
+                           << ", Gk = " << groups << "), got "
+                           << value.getType();
 }
 
 LogicalResult RescaleOp::verify() {

@@ -7,10 +7,10 @@
 using namespace mlir;
 using namespace mlir::bitnet;
 
-LogicalResult
-PackedType::verify(function_ref<InFlightDiagnostic()> emitError,
-                   PackedEncoding encoding, PackedLayout layout, int64_t rows,
-                   int64_t cols, int64_t groupSize, int64_t blockRows) {
+LogicalResult PackedType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 PackedEncoding encoding, PackedLayout layout,
+                                 int64_t rows, int64_t cols, int64_t groupSize,
+                                 int64_t blockRows) {
   if (rows <= 0 || cols <= 0)
     return emitError() << "packed weights need positive rows and cols, got "
                        << rows << "x" << cols;

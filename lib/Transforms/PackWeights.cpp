@@ -182,10 +182,10 @@ struct PackConstantWeights : OpRewritePattern<TernaryMatmulOp> {
       return rewriter.notifyMatchFailure(op, why);
 
     // The matmul's k groups are the groups that share a weight scale.
-    auto packedType = PackedType::get(
-        getContext(), encoding, layout.layout, weightsType.getDimSize(0),
-        weightsType.getDimSize(1), /*groupSize=*/op.getKGroup(),
-        layout.blockRows);
+    auto packedType =
+        PackedType::get(getContext(), encoding, layout.layout,
+                        weightsType.getDimSize(0), weightsType.getDimSize(1),
+                        /*groupSize=*/op.getKGroup(), layout.blockRows);
     std::vector<char> packed = packWeights(*weights, packedType);
     auto storageType = RankedTensorType::get(packedType.getStorageShape(),
                                              rewriter.getI8Type());
@@ -217,7 +217,7 @@ struct BitnetPackWeightsPass
     FailureOr<LayoutChoice> layoutChoice = parseLayoutChoice(layout, blockRows);
     if (failed(layoutChoice)) {
       getOperation().emitError("bitnet-pack-weights: invalid layout '")
-          << layout << "' with block-rows=" << blockRows
+          << layout << "' with block-rows=" << static_cast<int64_t>(blockRows)
           << " (expected row_major, or row_interleaved with block-rows in "
              "[2, 256])";
       return signalPassFailure();

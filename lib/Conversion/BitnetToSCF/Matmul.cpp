@@ -7,11 +7,18 @@
 //       %acc = <row dot product of input row %m and weight row %n>
 //       tensor.insert %acc into %o[%m, %n]
 //
-// The row dot product adds or subtracts each sign-extended activation
-// (arith.select between acc + x and acc - x); there is no multiplication by
-// a weight. For packed weights it is an scf.for over the whole packed bytes
-// of the row (the place a microkernel will take) followed by the unrolled
-// tail byte when K is not a multiple of the weights per byte.
+// With k_group the result is [M, N, K / k_group] and a third loop walks the
+// group starts %k = 0 to K step k_group (group index %k / k_group); the row
+// dot product then covers [%k, %k + k_group).
+//
+// The row dot product adds or subtracts each activation (arith.select between
+// acc + x and acc - x; integers sign-extended to i32, floats extended to f32
+// and added with addf/subf); there is no multiplication by a weight. For
+// packed weights it is an scf.for over the whole packed bytes of the row (the
+// place a microkernel will take) followed by the unrolled tail byte when K is
+// not a multiple of the weights per byte. A group that does not start on a
+// byte boundary (k_group not a multiple of the weights per byte) is walked
+// weight by weight, with the byte and slot computed from k.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,22 +42,59 @@ Value indexConstant(ImplicitLocOpBuilder &b, int64_t value) {
   return arith::ConstantIndexOp::create(b, value);
 }
 
+/// `value` / `divisor` and `value` % `divisor` on index, with shifts and
+/// masks for powers of two.
+Value divideIndex(ImplicitLocOpBuilder &b, Value value, int64_t divisor) {
+  if (divisor == 1)
+    return value;
+  if (llvm::isPowerOf2_64(divisor))
+    return arith::ShRUIOp::create(b, value,
+                                  indexConstant(b, llvm::Log2_64(divisor)));
+  return arith::DivUIOp::create(b, value, indexConstant(b, divisor));
+}
+Value remainderIndex(ImplicitLocOpBuilder &b, Value value, int64_t divisor) {
+  if (llvm::isPowerOf2_64(divisor))
+    return arith::AndIOp::create(b, value, indexConstant(b, divisor - 1));
+  return arith::RemUIOp::create(b, value, indexConstant(b, divisor));
+}
+
+/// The element type the sums are accumulated in: i32 for integer input,
+/// f32 for float input.
+Type accumulatorType(Type inputElement) {
+  MLIRContext *context = inputElement.getContext();
+  if (isa<FloatType>(inputElement))
+    return Float32Type::get(context);
+  return IntegerType::get(context, 32);
+}
+
 /// acc + x where isPlus, acc - x where isMinus, acc elsewhere. A null
 /// `isMinus` means "wherever not isPlus" (binary weights).
 Value addOrSubtract(ImplicitLocOpBuilder &b, Value acc, Value x, Value isPlus,
                     Value isMinus) {
-  Value plus = arith::AddIOp::create(b, acc, x);
-  Value minus = arith::SubIOp::create(b, acc, x);
+  Value plus, minus;
+  if (isa<FloatType>(acc.getType())) {
+    plus = arith::AddFOp::create(b, acc, x);
+    minus = arith::SubFOp::create(b, acc, x);
+  } else {
+    plus = arith::AddIOp::create(b, acc, x);
+    minus = arith::SubIOp::create(b, acc, x);
+  }
   if (!isMinus)
     return arith::SelectOp::create(b, isPlus, plus, minus);
   Value skipOrMinus = arith::SelectOp::create(b, isMinus, minus, acc);
   return arith::SelectOp::create(b, isPlus, plus, skipOrMinus);
 }
 
-/// input[m, k] sign-extended to i32.
+/// input[m, k] widened to the accumulator type (sign-extended integers,
+/// extended floats).
 Value loadActivation(ImplicitLocOpBuilder &b, Value input, Value m, Value k) {
   Value x = tensor::ExtractOp::create(b, input, ValueRange{m, k});
-  return arith::ExtSIOp::create(b, b.getI32Type(), x);
+  Type accType = accumulatorType(x.getType());
+  if (x.getType() == accType)
+    return x;
+  if (isa<FloatType>(accType))
+    return arith::ExtFOp::create(b, accType, x);
+  return arith::ExtSIOp::create(b, accType, x);
 }
 
 /// [..., K] -> [M, K] (M = product of the leading dims; 1 for rank 1).
@@ -72,40 +116,55 @@ Value flattenInput(ImplicitLocOpBuilder &b, Value input) {
       b, input, ArrayRef<ReassociationIndices>{leading, {rank - 1}});
 }
 
-/// [M, N] -> `resultType` [..., N], the leading dims being those of `input`.
+/// [M, N (, G)] -> `resultType` [..., N (, G)], the leading dims being those
+/// of `input`; `trailing` is 1 or 2 (the dims after the flattened M).
 Value unflattenResult(ImplicitLocOpBuilder &b, Value acc, Value input,
-                      RankedTensorType resultType) {
-  int64_t rank = resultType.getRank();
+                      RankedTensorType resultType, int64_t trailing) {
+  int64_t inputRank = cast<RankedTensorType>(input.getType()).getRank();
   auto accType = cast<RankedTensorType>(acc.getType());
-  if (rank == 1) {
-    Value row = tensor::CollapseShapeOp::create(
-        b, acc, ArrayRef<ReassociationIndices>{{0, 1}});
+  if (inputRank == 1) {
+    // [1, N (, G)] -> [N (, G)].
+    SmallVector<ReassociationIndices> groups = {{0, 1}};
+    if (trailing == 2)
+      groups.push_back({2});
+    Value row = tensor::CollapseShapeOp::create(b, acc, groups);
     return castIfNeeded(b, row, resultType);
   }
-  if (rank == 2)
+  if (inputRank == 2)
     return castIfNeeded(b, acc, resultType);
   SmallVector<OpFoldResult> shape = tensor::getMixedSizes(b, b.getLoc(), input);
-  shape.back() = tensor::getMixedSize(b, b.getLoc(), acc, 1);
-  ReassociationIndices leading =
-      llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
+  shape.pop_back();
+  SmallVector<ReassociationIndices> groups = {
+      llvm::to_vector(llvm::seq<int64_t>(0, inputRank - 1))};
+  for (int64_t dim = 1; dim <= trailing; ++dim) {
+    shape.push_back(tensor::getMixedSize(b, b.getLoc(), acc, dim));
+    groups.push_back({inputRank - 2 + dim});
+  }
   Value expanded = tensor::ExpandShapeOp::create(
-      b, tensorTypeOf(shape, accType.getElementType()), acc,
-      ArrayRef<ReassociationIndices>{leading, {rank - 1}}, shape);
+      b, tensorTypeOf(shape, accType.getElementType()), acc, groups, shape);
   return castIfNeeded(b, expanded, resultType);
 }
 
-using RowDotFn = function_ref<Value(ImplicitLocOpBuilder &b, Value m, Value n)>;
+/// The sum for one (m, n) over the k range [kStart, kStart + length); a null
+/// kStart is 0 and the range then is the whole row.
+using RowDotFn = function_ref<Value(ImplicitLocOpBuilder &b, Value m, Value n,
+                                    Value kStart)>;
 
-/// The M x N loop nest over a destination tensor; `rowDot` yields the i32
-/// sum for one (m, n).
+/// The loop nest over a destination tensor [M, N] or, when kGroup > 0,
+/// [M, N, K / kGroup]; `rowDot` yields the sum for one (m, n, group).
 Value buildMatmulLoops(ImplicitLocOpBuilder &b, Value input, OpFoldResult rows,
+                       Type accElement, int64_t kGroup, int64_t k,
                        RowDotFn rowDot) {
   OpFoldResult m = tensor::getMixedSize(b, b.getLoc(), input, 0);
-  Value init = tensor::EmptyOp::create(b, ArrayRef<OpFoldResult>{m, rows},
-                                       b.getI32Type());
+  SmallVector<OpFoldResult> sizes = {m, rows};
+  if (kGroup > 0)
+    sizes.push_back(b.getIndexAttr(k / kGroup));
+  Value init = tensor::EmptyOp::create(b, sizes, accElement);
   Value zero = indexConstant(b, 0), one = indexConstant(b, 1);
   Value mBound = getValueOrCreateConstantIndexOp(b, b.getLoc(), m);
   Value nBound = getValueOrCreateConstantIndexOp(b, b.getLoc(), rows);
+  Value kBound = kGroup > 0 ? indexConstant(b, k) : Value();
+  Value kStep = kGroup > 0 ? indexConstant(b, kGroup) : Value();
   auto outer = scf::ForOp::create(
       b, zero, mBound, one, ValueRange{init},
       [&](OpBuilder &ob, Location loc, Value mIv, ValueRange outerArgs) {
@@ -114,10 +173,27 @@ Value buildMatmulLoops(ImplicitLocOpBuilder &b, Value input, OpFoldResult rows,
             obi, zero, nBound, one, ValueRange{outerArgs.front()},
             [&](OpBuilder &ib, Location loc, Value nIv, ValueRange innerArgs) {
               ImplicitLocOpBuilder ibi(loc, ib);
-              Value sum = rowDot(ibi, mIv, nIv);
-              Value updated = tensor::InsertOp::create(
-                  ibi, sum, innerArgs.front(), ValueRange{mIv, nIv});
-              scf::YieldOp::create(ibi, updated);
+              if (kGroup == 0) {
+                Value sum = rowDot(ibi, mIv, nIv, Value());
+                Value updated = tensor::InsertOp::create(
+                    ibi, sum, innerArgs.front(), ValueRange{mIv, nIv});
+                scf::YieldOp::create(ibi, updated);
+                return;
+              }
+              // for kStart = 0 to K step k_group: group kStart / k_group.
+              auto groups = scf::ForOp::create(
+                  ibi, zero, kBound, kStep, ValueRange{innerArgs.front()},
+                  [&](OpBuilder &gb, Location loc, Value kStart,
+                      ValueRange groupArgs) {
+                    ImplicitLocOpBuilder gbi(loc, gb);
+                    Value group = divideIndex(gbi, kStart, kGroup);
+                    Value sum = rowDot(gbi, mIv, nIv, kStart);
+                    Value updated =
+                        tensor::InsertOp::create(gbi, sum, groupArgs.front(),
+                                                 ValueRange{mIv, nIv, group});
+                    scf::YieldOp::create(gbi, updated);
+                  });
+              scf::YieldOp::create(ibi, groups.getResult(0));
             });
         scf::YieldOp::create(obi, inner.getResult(0));
       });
@@ -128,35 +204,50 @@ Value buildMatmulLoops(ImplicitLocOpBuilder &b, Value input, OpFoldResult rows,
 // Row dot products, one per weight form
 //===----------------------------------------------------------------------===//
 
-/// Packed weights: storage [N, rowBytes] i8, decoded with shifts and masks.
-/// The constants are created once, before the loops.
+/// Packed weights: the storage tensor of the type's layout, decoded with
+/// shifts and masks (bit encodings) or base-3 digits (ternary_base3). The
+/// constants are created once, before the loops.
 struct PackedRowDot {
   PackedRowDot(ImplicitLocOpBuilder &b, PackedMatmulOp op, Value storage,
                Value input)
       : storage(storage), input(input), type(op.getWeights().getType()) {
-    unsigned bits = type.getBitsPerWeight();
+    bits = type.getBitsPerWeight();
     perByte = type.getWeightsPerByte();
-    fullBytes = type.getCols() / perByte;
-    tail = type.getCols() % perByte;
+    int64_t kGroup = op.getKGroup();
+    span = kGroup > 0 ? kGroup : type.getCols();
+    byteAligned = span % perByte == 0 || kGroup == 0;
+    fullBytes = span / perByte;
+    tail = kGroup > 0 ? 0 : span % perByte;
     auto i8Constant = [&](int64_t value) -> Value {
       return arith::ConstantIntOp::create(b, b.getI8Type(), value);
     };
-    zero = arith::ConstantIntOp::create(b, b.getI32Type(), 0);
-    mask = i8Constant(bits == 0 ? 0 : (1 << bits) - 1);
+    auto accType =
+        accumulatorType(cast<ShapedType>(input.getType()).getElementType());
+    zero = arith::ConstantOp::create(b, b.getZeroAttr(accType));
+    base3 = type.getEncoding() == PackedEncoding::TernaryBase3;
+    mask = base3 ? i8Constant(3) : i8Constant((1 << bits) - 1);
     code0 = i8Constant(0);
     code2 = i8Constant(2);
-    int64_t pow3 = 1;
-    three = i8Constant(3);
+    int64_t power = 1;
     for (int64_t slot = 0; slot < perByte; ++slot) {
-      shifts.push_back(slot == 0 ? Value() : i8Constant(slot * bits));
-      powersOf3.push_back(i8Constant(pow3));
-      pow3 *= 3;
+      // The shift of slot s (bit encodings) or its base-3 place value.
+      slotShifts.push_back(slot == 0 ? Value()
+                                     : i8Constant(base3 ? power : slot * bits));
+      power *= 3;
       slotOffsets.push_back(indexConstant(b, slot));
     }
-    lower = indexConstant(b, 0);
-    upper = indexConstant(b, fullBytes * perByte);
+    if (!byteAligned && base3) {
+      // Place values by dynamic slot, for the weight-by-weight walk.
+      auto tableType = RankedTensorType::get({5}, b.getI8Type());
+      placeValues = arith::ConstantOp::create(
+          b,
+          DenseElementsAttr::get(tableType, ArrayRef<int8_t>{1, 3, 9, 27, 81}));
+    }
     step = indexConstant(b, perByte);
-    log2PerByte = indexConstant(b, llvm::Log2_64(perByte));
+    unit = indexConstant(b, 1);
+    spanValue = indexConstant(b, byteAligned ? fullBytes * perByte : span);
+    if (type.getLayout() == PackedLayout::RowInterleaved)
+      rowBytes = indexConstant(b, type.getRowBytes());
     if (tail > 0) {
       tailByte = indexConstant(b, fullBytes);
       for (int64_t slot = 0; slot < tail; ++slot)
@@ -168,75 +259,125 @@ struct PackedRowDot {
     return b.getIndexAttr(type.getRows());
   }
 
-  /// Adds weight `slot` of `byte` (whose column is `k`) times input[m, k].
-  Value accumulate(ImplicitLocOpBuilder &b, Value acc, Value byte, int64_t slot,
+  /// Where weight row `n` lies: the storage row of its byte 0 and the
+  /// storage column (row_major: n and 0; row_interleaved: the tile's first
+  /// storage row and the lane n % block_rows).
+  std::pair<Value, Value> locateRow(ImplicitLocOpBuilder &b, Value n) const {
+    if (type.getLayout() == PackedLayout::RowMajor)
+      return {n, Value()};
+    int64_t blockRows = type.getBlockRows();
+    Value tile = divideIndex(b, n, blockRows);
+    Value firstRow = arith::MulIOp::create(b, tile, rowBytes);
+    return {firstRow, remainderIndex(b, n, blockRows)};
+  }
+
+  /// Byte `byteIndex` of the row located at `row`.
+  Value loadByte(ImplicitLocOpBuilder &b, std::pair<Value, Value> row,
+                 Value byteIndex) const {
+    if (!row.second)
+      return tensor::ExtractOp::create(b, storage,
+                                       ValueRange{row.first, byteIndex});
+    Value storageRow = arith::AddIOp::create(b, row.first, byteIndex);
+    return tensor::ExtractOp::create(b, storage,
+                                     ValueRange{storageRow, row.second});
+  }
+
+  /// The code (0, 1 or 2; binary 0 or 1) of the weight whose slot is
+  /// `shift` in `byte`: `shift` is the slot's shift (bit encodings) or place
+  /// value (base 3), null for slot 0.
+  Value decode(ImplicitLocOpBuilder &b, Value byte, Value shift) const {
+    Value code = byte;
+    if (base3) {
+      // (byte / 3^slot) % 3 on the unsigned byte (<= 242).
+      if (shift)
+        code = arith::DivUIOp::create(b, code, shift);
+      return arith::RemUIOp::create(b, code, mask);
+    }
+    if (shift)
+      code = arith::ShRUIOp::create(b, code, shift);
+    return arith::AndIOp::create(b, code, mask);
+  }
+
+  /// acc + w * input[m, k] for the weight in `byte` at `shift` (decode).
+  Value accumulate(ImplicitLocOpBuilder &b, Value acc, Value byte, Value shift,
                    Value m, Value k) const {
     Value x = loadActivation(b, input, m, k);
-    Value code = byte;
-    if (type.getEncoding() == PackedEncoding::TernaryBase3) {
-      // Base-3 digit `slot` of the unsigned byte: (byte / 3^slot) % 3.
-      if (slot != 0)
-        code = arith::DivUIOp::create(b, code, powersOf3[slot]);
-      code = arith::RemUIOp::create(b, code, three);
-    } else {
-      if (slot != 0)
-        code = arith::ShRUIOp::create(b, code, shifts[slot]);
-      code = arith::AndIOp::create(b, code, mask);
-    }
-    switch (type.getEncoding()) {
-    case PackedEncoding::Binary1: { // 1 -> +1, 0 -> -1
+    Value code = decode(b, byte, shift);
+    if (type.getEncoding() == PackedEncoding::Binary1) { // 1 -> +1, 0 -> -1
       Value isPlus =
           arith::CmpIOp::create(b, arith::CmpIPredicate::ne, code, code0);
       return addOrSubtract(b, acc, x, isPlus, Value());
     }
-    case PackedEncoding::Ternary2: // 0b10 -> +1, 0b01 -> 0, 0b00 -> -1
-    case PackedEncoding::TernaryBase3: { // digit 2 -> +1, 1 -> 0, 0 -> -1
-      Value isPlus =
-          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, code, code2);
-      Value isMinus =
-          arith::CmpIOp::create(b, arith::CmpIPredicate::eq, code, code0);
-      return addOrSubtract(b, acc, x, isPlus, isMinus);
-    }
-    }
-    llvm_unreachable("unknown packed encoding");
+    // ternary2 and ternary_base3: 2 -> +1, 1 -> 0, 0 -> -1.
+    Value isPlus =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, code, code2);
+    Value isMinus =
+        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, code, code0);
+    return addOrSubtract(b, acc, x, isPlus, isMinus);
   }
 
-  Value emit(ImplicitLocOpBuilder &b, Value m, Value n) const {
+  Value emit(ImplicitLocOpBuilder &b, Value m, Value n, Value kStart) const {
+    std::pair<Value, Value> row = locateRow(b, n);
+    Value lower = kStart ? kStart : indexConstant(b, 0);
+    Value upper =
+        kStart ? Value(arith::AddIOp::create(b, kStart, spanValue)) : spanValue;
     Value acc = zero;
+    if (!byteAligned) {
+      // Weight by weight: byte k / P, slot k % P.
+      auto loop = scf::ForOp::create(
+          b, lower, upper, unit, ValueRange{acc},
+          [&](OpBuilder &lb, Location loc, Value k, ValueRange args) {
+            ImplicitLocOpBuilder lbi(loc, lb);
+            Value byte = loadByte(lbi, row, divideIndex(lbi, k, perByte));
+            Value slot = remainderIndex(lbi, k, perByte);
+            Value shift;
+            if (base3) {
+              shift = tensor::ExtractOp::create(lbi, placeValues, slot);
+            } else {
+              // slot * bits with bits in {1, 2}: a shift, not a multiply.
+              shift = arith::IndexCastOp::create(lbi, lbi.getI8Type(), slot);
+              if (bits == 2)
+                shift = arith::AddIOp::create(lbi, shift, shift);
+            }
+            scf::YieldOp::create(
+                lbi, accumulate(lbi, args.front(), byte, shift, m, k));
+          });
+      return loop.getResult(0);
+    }
     if (fullBytes > 0) {
-      // for k0 = 0 to fullBytes * perByte step perByte: byte k0 / perByte.
+      // for k0 = kStart to kStart + fullBytes * P step P: byte k0 / P.
       auto loop = scf::ForOp::create(
           b, lower, upper, step, ValueRange{acc},
           [&](OpBuilder &lb, Location loc, Value k0, ValueRange args) {
             ImplicitLocOpBuilder lbi(loc, lb);
-            Value byteIndex = arith::ShRUIOp::create(lbi, k0, log2PerByte);
-            Value byte = tensor::ExtractOp::create(lbi, storage,
-                                                   ValueRange{n, byteIndex});
+            Value byte = loadByte(lbi, row, divideIndex(lbi, k0, perByte));
             Value sum = args.front();
             for (int64_t slot = 0; slot < perByte; ++slot) {
               Value k = slot == 0
                             ? k0
                             : arith::AddIOp::create(lbi, k0, slotOffsets[slot]);
-              sum = accumulate(lbi, sum, byte, slot, m, k);
+              sum = accumulate(lbi, sum, byte, slotShifts[slot], m, k);
             }
             scf::YieldOp::create(lbi, sum);
           });
       acc = loop.getResult(0);
     }
     if (tail > 0) {
-      Value byte =
-          tensor::ExtractOp::create(b, storage, ValueRange{n, tailByte});
+      Value byte = loadByte(b, row, tailByte);
       for (int64_t slot = 0; slot < tail; ++slot)
-        acc = accumulate(b, acc, byte, slot, m, tailColumns[slot]);
+        acc = accumulate(b, acc, byte, slotShifts[slot], m, tailColumns[slot]);
     }
     return acc;
   }
 
   Value storage, input;
   PackedType type;
-  int64_t perByte, fullBytes, tail;
-  Value zero, mask, three, code0, code2, lower, upper, step, log2PerByte, tailByte;
-  SmallVector<Value> shifts, powersOf3, slotOffsets, tailColumns;
+  unsigned bits;
+  int64_t perByte, span, fullBytes, tail;
+  bool byteAligned, base3;
+  Value zero, mask, code0, code2, step, unit, spanValue, rowBytes, tailByte,
+      placeValues;
+  SmallVector<Value> slotShifts, slotOffsets, tailColumns;
 };
 
 /// Unpacked weights: i8 [N, K] in {-1, 0, +1}; > 0 adds, < 0 subtracts.
@@ -244,11 +385,15 @@ struct UnpackedRowDot {
   UnpackedRowDot(ImplicitLocOpBuilder &b, TernaryMatmulOp op, Value weights,
                  Value input)
       : weights(weights), input(input) {
-    cols = getValueOrCreateConstantIndexOp(
-        b, b.getLoc(), tensor::getMixedSize(b, b.getLoc(), input, 1));
+    int64_t kGroup = op.getKGroup();
+    span = kGroup > 0 ? indexConstant(b, kGroup)
+                      : getValueOrCreateConstantIndexOp(
+                            b, b.getLoc(),
+                            tensor::getMixedSize(b, b.getLoc(), input, 1));
     zero8 = arith::ConstantIntOp::create(b, b.getI8Type(), 0);
-    zero = arith::ConstantIntOp::create(b, b.getI32Type(), 0);
-    lower = indexConstant(b, 0);
+    auto accType =
+        accumulatorType(cast<ShapedType>(input.getType()).getElementType());
+    zero = arith::ConstantOp::create(b, b.getZeroAttr(accType));
     step = indexConstant(b, 1);
   }
 
@@ -256,9 +401,11 @@ struct UnpackedRowDot {
     return tensor::getMixedSize(b, b.getLoc(), weights, 0);
   }
 
-  Value emit(ImplicitLocOpBuilder &b, Value m, Value n) const {
+  Value emit(ImplicitLocOpBuilder &b, Value m, Value n, Value kStart) const {
+    Value lower = kStart ? kStart : indexConstant(b, 0);
+    Value upper = kStart ? Value(arith::AddIOp::create(b, kStart, span)) : span;
     auto loop = scf::ForOp::create(
-        b, lower, cols, step, ValueRange{zero},
+        b, lower, upper, step, ValueRange{zero},
         [&](OpBuilder &lb, Location loc, Value k, ValueRange args) {
           ImplicitLocOpBuilder lbi(loc, lb);
           Value w = tensor::ExtractOp::create(lbi, weights, ValueRange{n, k});
@@ -273,7 +420,7 @@ struct UnpackedRowDot {
     return loop.getResult(0);
   }
 
-  Value weights, input, cols, zero8, zero, lower, step;
+  Value weights, input, span, zero8, zero, step;
 };
 
 template <typename OpTy> struct RowDotFor;
@@ -294,17 +441,22 @@ template <typename OpTy> struct MatmulLowering : OpConversionPattern<OpTy> {
         dyn_cast<RankedTensorType>(adaptor.getWeights().getType());
     if (!inputType || !resultType || !weightsType)
       return rewriter.notifyMatchFailure(op, "expected ranked tensors");
+    int64_t kGroup = op.getKGroup();
+    // The verifier guarantees a static K when k_group > 0.
+    int64_t k = inputType.getShape().back();
+    if (ShapedType::isDynamic(k))
+      k = weightsType.getShape().back();
 
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
     Value input = flattenInput(b, adaptor.getInput());
     typename RowDotFor<OpTy>::type rowDot(b, op, adaptor.getWeights(), input);
-    Value acc =
-        buildMatmulLoops(b, input, rowDot.getRows(b),
-                         [&](ImplicitLocOpBuilder &ib, Value m, Value n) {
-                           return rowDot.emit(ib, m, n);
-                         });
-    rewriter.replaceOp(op,
-                       unflattenResult(b, acc, adaptor.getInput(), resultType));
+    Value acc = buildMatmulLoops(
+        b, input, rowDot.getRows(b), resultType.getElementType(), kGroup, k,
+        [&](ImplicitLocOpBuilder &ib, Value m, Value n, Value kStart) {
+          return rowDot.emit(ib, m, n, kStart);
+        });
+    rewriter.replaceOp(op, unflattenResult(b, acc, adaptor.getInput(),
+                                           resultType, kGroup > 0 ? 2 : 1));
     return success();
   }
 };

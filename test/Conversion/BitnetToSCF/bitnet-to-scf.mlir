@@ -1,9 +1,10 @@
 // RUN: bitnet-opt %s -split-input-file --convert-bitnet-to-scf | FileCheck %s
 // RUN: bitnet-opt %s -split-input-file --convert-bitnet-to-scf | FileCheck %s --check-prefix=ADD-ONLY
 
-// The matmuls are add-only: no integer multiplication anywhere (the only
-// multiplications are the f32 ones of quantization and rescale).
-// ADD-ONLY-NOT: arith.muli
+// The matmuls are add-only: no integer multiplication of values anywhere
+// (the only multiplications are the f32 ones of quantization and rescale,
+// and the index arithmetic that addresses row_interleaved tiles).
+// ADD-ONLY-NOT: arith.muli {{.*}} : {{i(8|16|32|64)}}
 // ADD-ONLY-NOT: bitnet.
 
 // ternary2, K = 64: a loop over the 16 packed bytes of a row, 4 weights per
@@ -230,4 +231,182 @@ func.func @rescale_no_bias(%acc: tensor<2x3x32xi32>, %s: tensor<1x1x1xf32>,
   %y = bitnet.rescale %acc, %s, %ws : tensor<2x3x32xi32>, tensor<1x1x1xf32>,
       tensor<1x32xf32> -> tensor<2x3x32xf32>
   return %y : tensor<2x3x32xf32>
+}
+
+// -----
+
+// ternary_base3 in row_interleaved tiles of 2, K = 7: storage row
+// (n / 2) * rowBytes + byte, lane n % 2; digit s of the unsigned byte is
+// (byte / 3^s) % 3 (divui/remui on i8, no multiply by a weight); one whole
+// byte of 5 weights in the loop, then a tail byte of 2.
+// CHECK-LABEL: func @packed_base3_interleaved
+// CHECK-DAG: %[[W:[a-zA-Z0-9_]+]] = arith.constant dense<0> : tensor<4x2xi8>
+// CHECK-DAG: %[[THREE:[a-zA-Z0-9_]+]] = arith.constant 3 : i8
+// CHECK-DAG: %[[P81:[a-zA-Z0-9_]+]] = arith.constant 81 : i8
+// CHECK: scf.for
+// CHECK: scf.for %[[N:[a-zA-Z0-9_]+]] =
+// CHECK: %[[TILE:[a-zA-Z0-9_]+]] = arith.shrui %[[N]], %{{.*}} : index
+// CHECK: %[[FIRST:[a-zA-Z0-9_]+]] = arith.muli %[[TILE]], %{{.*}} : index
+// CHECK: %[[LANE:[a-zA-Z0-9_]+]] = arith.andi %[[N]], %{{.*}} : index
+// CHECK: scf.for %[[K0:[a-zA-Z0-9_]+]] = %{{.*}} to %c5{{.*}} step %c5
+// CHECK: %[[BI:[a-zA-Z0-9_]+]] = arith.divui %[[K0]], %{{.*}} : index
+// CHECK: %[[SROW:[a-zA-Z0-9_]+]] = arith.addi %[[FIRST]], %[[BI]] : index
+// CHECK: %[[BYTE:[a-zA-Z0-9_]+]] = tensor.extract %[[W]][%[[SROW]], %[[LANE]]] : tensor<4x2xi8>
+// CHECK: %[[D0:[a-zA-Z0-9_]+]] = arith.remui %[[BYTE]], %[[THREE]] : i8
+// CHECK: arith.cmpi eq, %[[D0]], %{{.*}} : i8
+// CHECK: %[[Q4:[a-zA-Z0-9_]+]] = arith.divui %[[BYTE]], %[[P81]] : i8
+// CHECK: arith.remui %[[Q4]], %[[THREE]] : i8
+// CHECK: scf.yield
+// CHECK: %[[TAILROW:[a-zA-Z0-9_]+]] = arith.addi %[[FIRST]], %c1{{.*}} : index
+// CHECK: %[[TAIL:[a-zA-Z0-9_]+]] = tensor.extract %[[W]][%[[TAILROW]], %[[LANE]]]
+// CHECK: arith.remui %[[TAIL]], %[[THREE]] : i8
+// CHECK: arith.divui %[[TAIL]], %{{.*}} : i8
+// CHECK-NOT: arith.divui %[[TAIL]]
+// CHECK: tensor.insert
+func.func @packed_base3_interleaved(%x: tensor<2x7xi8>) -> tensor<2x3xi32> {
+  %w = bitnet.packed_constant dense<0> : tensor<4x2xi8>
+      -> !bitnet.packed<encoding = ternary_base3, layout = row_interleaved, rows = 3, cols = 7, group_size = 0, block_rows = 2>
+  %acc = bitnet.packed_matmul %x, %w : tensor<2x7xi8>,
+      !bitnet.packed<encoding = ternary_base3, layout = row_interleaved, rows = 3, cols = 7, group_size = 0, block_rows = 2>
+      -> tensor<2x3xi32>
+  return %acc : tensor<2x3xi32>
+}
+
+// -----
+
+// f16 input, k_group = 6 (not a multiple of 4 weights per byte): a loop
+// over group starts (step 6, group index k / 6), then weight by weight:
+// byte k >> 2, slot k & 3, shift slot + slot; f16 extended to f32 and added
+// or subtracted with addf/subf (no float multiply).
+// CHECK-LABEL: func @packed_float_grouped
+// CHECK: tensor.empty() : tensor<2x3x2xf32>
+// CHECK: scf.for %[[M:[a-zA-Z0-9_]+]] =
+// CHECK: scf.for %[[N:[a-zA-Z0-9_]+]] =
+// CHECK: scf.for %[[KS:[a-zA-Z0-9_]+]] = %{{.*}} to %c12{{.*}} step %c6
+// CHECK: %[[G:[a-zA-Z0-9_]+]] = arith.divui %[[KS]], %{{.*}} : index
+// CHECK: %[[END:[a-zA-Z0-9_]+]] = arith.addi %[[KS]], %{{.*}} : index
+// CHECK: %[[SUM:[a-zA-Z0-9_]+]] = scf.for %[[K:[a-zA-Z0-9_]+]] = %[[KS]] to %[[END]] step %{{.*}} iter_args(%[[ACC:[a-zA-Z0-9_]+]] = %{{.*}}) -> (f32)
+// CHECK: %[[BI:[a-zA-Z0-9_]+]] = arith.shrui %[[K]], %{{.*}} : index
+// CHECK: %[[BYTE:[a-zA-Z0-9_]+]] = tensor.extract %{{.*}}[%[[N]], %[[BI]]] : tensor<3x3xi8>
+// CHECK: %[[SLOT:[a-zA-Z0-9_]+]] = arith.andi %[[K]], %{{.*}} : index
+// CHECK: %[[S8:[a-zA-Z0-9_]+]] = arith.index_cast %[[SLOT]] : index to i8
+// CHECK: %[[SHIFT:[a-zA-Z0-9_]+]] = arith.addi %[[S8]], %[[S8]] : i8
+// CHECK: %[[X:[a-zA-Z0-9_]+]] = tensor.extract %{{.*}}[%[[M]], %[[K]]] : tensor<2x12xf16>
+// CHECK: %[[XF:[a-zA-Z0-9_]+]] = arith.extf %[[X]] : f16 to f32
+// CHECK: arith.shrui %[[BYTE]], %[[SHIFT]] : i8
+// CHECK: arith.addf %[[ACC]], %[[XF]] : f32
+// CHECK: arith.subf %[[ACC]], %[[XF]] : f32
+// CHECK: tensor.insert %[[SUM]] into %{{.*}}[%[[M]], %[[N]], %[[G]]] : tensor<2x3x2xf32>
+// CHECK-NOT: arith.mulf
+// CHECK: return
+func.func @packed_float_grouped(%x: tensor<2x12xf16>) -> tensor<2x3x2xf32> {
+  %w = bitnet.packed_constant dense<0> : tensor<3x3xi8>
+      -> !bitnet.packed<encoding = ternary2, layout = row_major, rows = 3, cols = 12, group_size = 6>
+  %acc = bitnet.packed_matmul %x, %w {k_group = 6 : i64} : tensor<2x12xf16>,
+      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 3, cols = 12, group_size = 6>
+      -> tensor<2x3x2xf32>
+  return %acc : tensor<2x3x2xf32>
+}
+
+// -----
+
+// i16 input, k_group = 8 on byte boundaries of binary1: the byte loop runs
+// over [k, k + 8) of each group; activations sign-extended from i16.
+// CHECK-LABEL: func @packed_i16_grouped
+// CHECK: scf.for %[[KS:[a-zA-Z0-9_]+]] = %{{.*}} to %c16{{.*}} step %c8
+// CHECK: %[[G:[a-zA-Z0-9_]+]] = arith.shrui %[[KS]], %{{.*}} : index
+// CHECK: %[[END:[a-zA-Z0-9_]+]] = arith.addi %[[KS]], %{{.*}} : index
+// CHECK: scf.for %{{.*}} = %[[KS]] to %[[END]] step %c8
+// CHECK: arith.extsi %{{.*}} : i16 to i32
+// CHECK-COUNT-7: arith.shrui %{{.*}}, %{{.*}} : i8
+// CHECK: tensor.insert %{{.*}} into %{{.*}}[%{{.*}}, %{{.*}}, %[[G]]] : tensor<1x2x2xi32>
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : tensor<1x2x2xi32> into tensor<2x2xi32>
+func.func @packed_i16_grouped(%x: tensor<16xi16>) -> tensor<2x2xi32> {
+  %w = bitnet.packed_constant dense<0> : tensor<2x2xi8>
+      -> !bitnet.packed<encoding = binary1, layout = row_major, rows = 2, cols = 16, group_size = 8>
+  %acc = bitnet.packed_matmul %x, %w {k_group = 8 : i64} : tensor<16xi16>,
+      !bitnet.packed<encoding = binary1, layout = row_major, rows = 2, cols = 16, group_size = 8>
+      -> tensor<2x2xi32>
+  return %acc : tensor<2x2xi32>
+}
+
+// -----
+
+// per_group (G = 4) with shift and an i16 result: x is expanded to
+// [2, 2, 4] (groups become tokens), absmax and min (from +inf) reduce the
+// last dim, q = clamp(roundeven((x - eta) * scale)) -> i16, collapsed back;
+// scale and eta are the [2, 2] reductions themselves.
+// CHECK-LABEL: func @quantize_group_shift
+// CHECK: %[[XG:[a-zA-Z0-9_]+]] = tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [2, 2, 4] : tensor<2x8xf32> into tensor<2x2x4xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[XG]] : tensor<2x2x4xf32>)
+// CHECK: math.absf
+// CHECK: arith.maximumf
+// CHECK: %[[INF:[a-zA-Z0-9_]+]] = arith.constant 0x7F800000 : f32
+// CHECK: linalg.fill ins(%[[INF]] : f32)
+// CHECK: %[[ETA:[a-zA-Z0-9_]+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[XG]] : tensor<2x2x4xf32>)
+// CHECK: arith.minimumf
+// CHECK: %[[SCALE:[a-zA-Z0-9_]+]] = linalg.generic
+// CHECK: arith.divf
+// CHECK: %[[Q:[a-zA-Z0-9_]+]] = linalg.generic {{.*}} ins(%[[XG]], %[[SCALE]], %[[ETA]] : tensor<2x2x4xf32>, tensor<2x2xf32>, tensor<2x2xf32>)
+// CHECK: ^bb0(%[[IN:[a-zA-Z0-9_]+]]: f32, %[[S:[a-zA-Z0-9_]+]]: f32, %[[E:[a-zA-Z0-9_]+]]: f32, %{{.*}}: i16):
+// CHECK: %[[SHIFTED:[a-zA-Z0-9_]+]] = arith.subf %[[IN]], %[[E]] : f32
+// CHECK: arith.mulf %[[SHIFTED]], %[[S]] : f32
+// CHECK: math.roundeven
+// CHECK: arith.fptosi %{{.*}} : f32 to i16
+// CHECK: %[[QC:[a-zA-Z0-9_]+]] = tensor.collapse_shape %[[Q]] {{\[\[}}0], [1, 2]] : tensor<2x2x4xi16> into tensor<2x8xi16>
+// CHECK: return %[[QC]], %[[SCALE]], %[[ETA]]
+func.func @quantize_group_shift(%x: tensor<2x8xf32>) -> (tensor<2x8xi16>, tensor<2x2xf32>, tensor<2x2xf32>) {
+  %q, %s, %e = bitnet.quantize_activations %x per_group {group_size = 4 : i64,
+      shift, qmax = 128.0 : f32, eps = 1.0e-5 : f32, clip_min = 0 : i64,
+      clip_max = 255 : i64}
+      : tensor<2x8xf32> -> tensor<2x8xi16>, tensor<2x2xf32>, tensor<2x2xf32>
+  return %q, %s, %e : tensor<2x8xi16>, tensor<2x2xf32>, tensor<2x2xf32>
+}
+
+// -----
+
+// Grouped rescale with shift: one generic over [4, 3, 2] reducing the group
+// dim into a zero-filled [4, 3]; per group float(acc) * ws / as +
+// (eta * ws) * float(rowsum); the bias is added by a second generic.
+// CHECK-DAG: #[[ACC:.*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[TOKGRP:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[ROWGRP:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func @rescale_grouped_shift
+// CHECK: %[[ZERO:[a-zA-Z0-9_]+]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[INIT:[a-zA-Z0-9_]+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<4x3xf32>)
+// CHECK: linalg.generic {indexing_maps = [#[[ACC]], #[[TOKGRP]], #[[ROWGRP]], #[[TOKGRP]], #[[ROWGRP]], #[[OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} {{.*}} outs(%[[INIT]] : tensor<4x3xf32>)
+// CHECK: ^bb0(%[[A:[a-zA-Z0-9_]+]]: i32, %[[S:[a-zA-Z0-9_]+]]: f32, %[[W:[a-zA-Z0-9_]+]]: f32, %[[E:[a-zA-Z0-9_]+]]: f32, %[[R:[a-zA-Z0-9_]+]]: i32, %[[Y:[a-zA-Z0-9_]+]]: f32):
+// CHECK: %[[F:[a-zA-Z0-9_]+]] = arith.sitofp %[[A]] : i32 to f32
+// CHECK: %[[FW:[a-zA-Z0-9_]+]] = arith.mulf %[[F]], %[[W]] : f32
+// CHECK: %[[T:[a-zA-Z0-9_]+]] = arith.divf %[[FW]], %[[S]] : f32
+// CHECK: %[[RF:[a-zA-Z0-9_]+]] = arith.sitofp %[[R]] : i32 to f32
+// CHECK: %[[EW:[a-zA-Z0-9_]+]] = arith.mulf %[[E]], %[[W]] : f32
+// CHECK: %[[C:[a-zA-Z0-9_]+]] = arith.mulf %[[EW]], %[[RF]] : f32
+// CHECK: %[[TC:[a-zA-Z0-9_]+]] = arith.addf %[[T]], %[[C]] : f32
+// CHECK: arith.addf %[[Y]], %[[TC]] : f32
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]}
+// CHECK: arith.addf
+func.func @rescale_grouped_shift(%acc: tensor<4x3x2xi32>, %s: tensor<4x2xf32>,
+    %ws: tensor<3x2xf32>, %eta: tensor<4x2xf32>, %rowsum: tensor<3x2xi32>,
+    %b: tensor<3xf32>) -> tensor<4x3xf32> {
+  %y = bitnet.rescale %acc, %s, %ws shift %eta, %rowsum bias %b
+      : tensor<4x3x2xi32>, tensor<4x2xf32>, tensor<3x2xf32>
+        shift(tensor<4x2xf32>, tensor<3x2xi32>), tensor<3xf32> -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+
+// -----
+
+// weight_rescale: float sums times the weight scale, bias fused (ungrouped).
+// CHECK-LABEL: func @weight_rescale
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<4x3xf32>, tensor<3xf32>, tensor<3xf32>)
+// CHECK: ^bb0(%[[A:[a-zA-Z0-9_]+]]: f32, %[[W:[a-zA-Z0-9_]+]]: f32, %[[B:[a-zA-Z0-9_]+]]: f32, %{{.*}}: f32):
+// CHECK: %[[P:[a-zA-Z0-9_]+]] = arith.mulf %[[A]], %[[W]] : f32
+// CHECK: arith.addf %[[P]], %[[B]] : f32
+func.func @weight_rescale(%acc: tensor<4x3xf32>, %ws: tensor<3xf32>,
+                          %b: tensor<3xf32>) -> tensor<4x3xf32> {
+  %y = bitnet.weight_rescale %acc, %ws bias %b : tensor<4x3xf32>,
+      tensor<3xf32>, tensor<3xf32> -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
 }
