@@ -11,6 +11,8 @@ BitLinear) the equivalent graph in standard ONNX ops that onnxruntime can run:
              [--act-bits B] [--group-size G] [--no-bias] [--row-scales]
              [--spelled-out]     (standard ops: Abs/ReduceMax/Max/Div/Mul/
                                   Round/Clip/Div/MatMul; per_token/per_tensor/none)
+             [--weight-form float|cast-mul]   (spelled-out weights: {-s,0,+s}
+                                  floats, or int8 codes Cast then Mul by scale)
   nbits      --bits 2 [--block-size 16] [--not-ternary] [--equal-scales]
              [--zero-points none|packed|float] [--bias]
 
@@ -70,10 +72,18 @@ def spelled_out(args, codes, scale, bias, bias_inits, x, y):
     consts = {
         "eps": np.array(args.eps, F32), "qmax": np.array(levels - 1, F32),
         "lo": np.array(-levels, F32), "hi": np.array(levels - 1, F32),
-        "wt": (codes.astype(F32) * scale.reshape(-1, 1)).T.copy(),
     }
-    inits = [numpy_helper.from_array(v, k) for k, v in consts.items()] + bias_inits
     nodes = []
+    if args.weight_form == "float":
+        # Already-quantized float weights {-s, 0, +s} (per row with --row-scales).
+        consts["wt"] = (codes.astype(F32) * scale.reshape(-1, 1)).T.copy()
+    else:
+        # int8 codes [K, N] and a float scale: Cast then Mul.
+        consts["codes"] = codes.T.copy()
+        consts["scale"] = scale
+        nodes += [helper.make_node("Cast", ["codes"], ["codes_f"], to=TensorProto.FLOAT),
+                  helper.make_node("Mul", ["codes_f", "scale"], ["wt"])]
+    inits = [numpy_helper.from_array(v, k) for k, v in consts.items()] + bias_inits
     act = "x"
     if args.mode in ("per_token", "per_tensor"):
         per_token = args.mode == "per_token"
@@ -177,6 +187,8 @@ def main(argv=None):
     p.add_argument("--bias", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--row-scales", action="store_true")
     p.add_argument("--spelled-out", action="store_true")
+    p.add_argument("--weight-form", default="float", choices=("float", "cast-mul"),
+                   help="--spelled-out weights: float {-s, 0, +s} initializer, or int8 codes Cast then Mul")
     p.add_argument("--bits", type=int, default=2)
     p.add_argument("--block-size", type=int, default=16)
     p.add_argument("--not-ternary", action="store_true")
