@@ -43,6 +43,8 @@ struct ActivationQuantization {
   /// The float activations that are quantized.
   Value input;
   Granularity granularity = Granularity::PerTensor;
+  /// G for per-group scales (groups of G along the last axis).
+  int64_t groupSize = 0;
   /// Attributes of bitnet.quantize_activations.
   float qmax = 127.0f;
   float eps = 0.0f;

@@ -152,32 +152,43 @@ struct RaiseBitLinear : RewritePattern {
 
     ArrayRef<int64_t> inputShape = activationType.getShape();
     int64_t rank = activationType.getRank();
+    bool perGroup = quant->granularity == Granularity::PerGroup;
     SmallVector<int64_t> scaleShape(inputShape.begin(), inputShape.end());
     for (int64_t d = 0; d < rank; ++d)
       if (quant->granularity == Granularity::PerTensor || d == rank - 1)
         scaleShape[d] = 1;
+    if (perGroup)
+      scaleShape.back() = inputShape.back() / quant->groupSize;
 
     auto quantizeOp = QuantizeActivationsOp::create(
         rewriter, loc,
         RankedTensorType::get(inputShape, rewriter.getI8Type()),
         RankedTensorType::get(scaleShape, rewriter.getF32Type()),
-        quant->input,
+        /*eta=*/Type(), quant->input,
         GranularityAttr::get(rewriter.getContext(), quant->granularity),
         rewriter.getF32FloatAttr(quant->qmax),
         rewriter.getF32FloatAttr(quant->eps),
         rewriter.getI64IntegerAttr(quant->clipMin),
         rewriter.getI64IntegerAttr(quant->clipMax),
-        quant->reciprocal ? rewriter.getUnitAttr() : UnitAttr());
+        quant->reciprocal ? rewriter.getUnitAttr() : UnitAttr(),
+        perGroup ? rewriter.getI64IntegerAttr(quant->groupSize) : IntegerAttr(),
+        UnitAttr());
 
     auto weightType = RankedTensorType::get({weights->rows, weights->cols},
                                             rewriter.getI8Type());
     Value ternary = arith::ConstantOp::create(
         rewriter, loc, weightType,
         DenseElementsAttr::get(weightType, ArrayRef<int8_t>(weights->values)));
-    auto accType =
-        RankedTensorType::get(resultType.getShape(), rewriter.getI32Type());
+    // Per group: partial sums per group (k_group), each rescaled by its
+    // group's activation scale; the rescale sums them.
+    int64_t kGroup = perGroup ? quant->groupSize : 0;
+    SmallVector<int64_t> accShape(resultType.getShape());
+    if (perGroup)
+      accShape.push_back(inputShape.back() / kGroup);
+    auto accType = RankedTensorType::get(accShape, rewriter.getI32Type());
     Value acc = TernaryMatmulOp::create(rewriter, loc, accType,
-                                        quantizeOp.getQuantized(), ternary);
+                                        quantizeOp.getQuantized(), ternary,
+                                        kGroup);
 
     // Dequantized spelling: y = acc * s / scale. Unrounded spelling: the
     // MatMul saw x * range / absmax ~ q * range / 127, independent of the

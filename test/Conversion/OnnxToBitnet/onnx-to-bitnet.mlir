@@ -174,3 +174,66 @@ func.func @runtime_weights(%x: tensor<1x2xf32>, %w: tensor<2x2xf32>) -> tensor<1
   %y = onnx.MatMul(%x, %w) : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// Per-group activations as PyTorch exports them: the last axis viewed as
+// [K/G, G] (Reshape), a per-"token" quantizer on the view, Reshape back, the
+// straight-through add. One scale per group of 2, partial sums per group.
+// CHECK-LABEL: func @per_group_reshape
+// CHECK: %[[Q:.*]], %[[S:.*]] = bitnet.quantize_activations %arg0 per_group {clip_max = 127 : i64, clip_min = -128 : i64, eps = 9.99999974E-6 : f32, group_size = 2 : i64, qmax = 1.270000e+02 : f32, reciprocal} : tensor<3x4xf32> -> tensor<3x4xi8>, tensor<3x2xf32>
+// CHECK: %[[ACC:.*]] = bitnet.ternary_matmul %[[Q]], %{{.*}} {k_group = 2 : i64} : tensor<3x4xi8>, tensor<2x4xi8> -> tensor<3x2x2xi32>
+// CHECK: bitnet.rescale %[[ACC]], %[[S]], %{{.*}} : tensor<3x2x2xi32>, tensor<3x2xf32>, tensor<1xf32> -> tensor<3x2xf32>
+func.func @per_group_reshape(%x: tensor<3x4xf32>) -> tensor<3x2xf32> {
+  %none = onnx.NoValue
+  %w = onnx.Constant {value = dense<[[0.5, -0.5, 0.0, 0.5], [0.0, 0.0, -0.5, 0.5]]> : tensor<2x4xf32>} : tensor<2x4xf32>
+  %split = onnx.Constant {value = dense<[3, 2, 2]> : tensor<3xi64>} : tensor<3xi64>
+  %merge = onnx.Constant {value = dense<[3, 4]> : tensor<2xi64>} : tensor<2xi64>
+  %xg = onnx.Reshape(%x, %split) : (tensor<3x4xf32>, tensor<3xi64>) -> tensor<3x2x2xf32>
+  %abs = onnx.Abs(%xg) : (tensor<3x2x2xf32>) -> tensor<3x2x2xf32>
+  %axes = onnx.Constant {value = dense<[-1]> : tensor<1xi64>} : tensor<1xi64>
+  %m = onnx.ReduceMax(%abs, %axes) {keepdims = 1 : i64} : (tensor<3x2x2xf32>, tensor<1xi64>) -> tensor<3x2x1xf32>
+  %eps = onnx.Constant {value = dense<1.0e-5> : tensor<f32>} : tensor<f32>
+  %g = onnx.Clip(%m, %eps, %none) : (tensor<3x2x1xf32>, tensor<f32>, none) -> tensor<3x2x1xf32>
+  %r = onnx.Reciprocal(%g) : (tensor<3x2x1xf32>) -> tensor<3x2x1xf32>
+  %qmax = onnx.Constant {value = dense<127.0> : tensor<f32>} : tensor<f32>
+  %s = onnx.Mul(%r, %qmax) : (tensor<3x2x1xf32>, tensor<f32>) -> tensor<3x2x1xf32>
+  %xs = onnx.Mul(%xg, %s) : (tensor<3x2x2xf32>, tensor<3x2x1xf32>) -> tensor<3x2x2xf32>
+  %round = onnx.Round(%xs) : (tensor<3x2x2xf32>) -> tensor<3x2x2xf32>
+  %lo = onnx.Constant {value = dense<-128.0> : tensor<f32>} : tensor<f32>
+  %hi = onnx.Constant {value = dense<127.0> : tensor<f32>} : tensor<f32>
+  %c = onnx.Clip(%round, %lo, %hi) : (tensor<3x2x2xf32>, tensor<f32>, tensor<f32>) -> tensor<3x2x2xf32>
+  %dq = onnx.Div(%c, %s) : (tensor<3x2x2xf32>, tensor<3x2x1xf32>) -> tensor<3x2x2xf32>
+  %back = onnx.Reshape(%dq, %merge) : (tensor<3x2x2xf32>, tensor<2xi64>) -> tensor<3x4xf32>
+  %d = onnx.Sub(%back, %x) : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+  %a = onnx.Add(%x, %d) : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+  %y = onnx.Gemm(%a, %w, %none) {transB = 1 : i64} : (tensor<3x4xf32>, tensor<2x4xf32>, none) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+// Near miss: the view splits the token axis, not K ([3, 4] -> [3, 2, 2] is
+// fine, but [4, 4] -> [2, 2, 4] groups tokens): stays float.
+func.func @per_group_wrong_axis(%x: tensor<4x4xf32>) -> tensor<4x2xf32> {
+  %none = onnx.NoValue
+  %w = onnx.Constant {value = dense<[[0.5, -0.5, 0.0, 0.5], [0.0, 0.0, -0.5, 0.5]]> : tensor<2x4xf32>} : tensor<2x4xf32>
+  %split = onnx.Constant {value = dense<[2, 2, 4]> : tensor<3xi64>} : tensor<3xi64>
+  %merge = onnx.Constant {value = dense<[4, 4]> : tensor<2xi64>} : tensor<2xi64>
+  %xg = onnx.Reshape(%x, %split) : (tensor<4x4xf32>, tensor<3xi64>) -> tensor<2x2x4xf32>
+  %abs = onnx.Abs(%xg) : (tensor<2x2x4xf32>) -> tensor<2x2x4xf32>
+  %axes = onnx.Constant {value = dense<[-1]> : tensor<1xi64>} : tensor<1xi64>
+  %m = onnx.ReduceMax(%abs, %axes) {keepdims = 1 : i64} : (tensor<2x2x4xf32>, tensor<1xi64>) -> tensor<2x2x1xf32>
+  %qmax = onnx.Constant {value = dense<127.0> : tensor<f32>} : tensor<f32>
+  %s = onnx.Div(%qmax, %m) : (tensor<f32>, tensor<2x2x1xf32>) -> tensor<2x2x1xf32>
+  %xs = onnx.Mul(%xg, %s) : (tensor<2x2x4xf32>, tensor<2x2x1xf32>) -> tensor<2x2x4xf32>
+  %round = onnx.Round(%xs) : (tensor<2x2x4xf32>) -> tensor<2x2x4xf32>
+  %lo = onnx.Constant {value = dense<-128.0> : tensor<f32>} : tensor<f32>
+  %hi = onnx.Constant {value = dense<127.0> : tensor<f32>} : tensor<f32>
+  %c = onnx.Clip(%round, %lo, %hi) : (tensor<2x2x4xf32>, tensor<f32>, tensor<f32>) -> tensor<2x2x4xf32>
+  %dq = onnx.Div(%c, %s) : (tensor<2x2x4xf32>, tensor<2x2x1xf32>) -> tensor<2x2x4xf32>
+  %back = onnx.Reshape(%dq, %merge) : (tensor<2x2x4xf32>, tensor<2xi64>) -> tensor<4x4xf32>
+  // expected-remark @+1 {{kept on the float path: the grouped quantizer's reshape does not split only the last axis into [K/G, G]}}
+  %y = onnx.Gemm(%back, %w, %none) {transB = 1 : i64} : (tensor<4x4xf32>, tensor<2x4xf32>, none) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}

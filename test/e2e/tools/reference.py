@@ -518,6 +518,34 @@ def bitlinear_node(x, codes, weight_scale, bias, mode, bits=8, group_size=0, eps
     return (y + b).astype(F32), (bound + graph + U * np.abs(y + b)).astype(F32)
 
 
+def bitlinear158_grouped(x, weights, group_size, prefix=""):
+    """b1.58 with one activation scale per group of ``group_size`` features: ``(y, bound)``.
+
+    As ``BitLinear158(act_group_size=G)`` exports it: the last axis viewed as [K/G, G],
+    each group quantized like a token (``act_quant_per_token``), exact integer sums per
+    group, ``y = sum_g acc_g / (s_xg s_w) + bias``. ``bound`` covers the exported float
+    graph (the single-layer b1.58 terms of docs/models.md, same integers) plus a float32
+    grouped rescale: ``(G + 3) u (sum_g |a_g| + |b|)``.
+    """
+    x = np.asarray(x, F32)
+    wi, sw = ternary_absmean(weights[prefix + "weight"])
+    k = x.shape[-1]
+    xg = x.reshape(x.shape[:-1] + (k // group_size, group_size))
+    xi, sx = act_quant_per_token(xg)                              # [..., G, gs], [..., G, 1]
+    wg = wi.reshape(wi.shape[0], k // group_size, group_size).astype(np.int64)
+    acc = np.einsum("...gk,ngk->...ng", xi.astype(np.int64), wg)
+    a = acc / (sx[..., 0].astype(np.float64)[..., None, :] * np.float64(sw))
+    y = a.sum(axis=-1)
+    bias = weights.get(prefix + "bias")
+    b = np.zeros(wi.shape[0]) if bias is None else bias.astype(np.float64)
+    groups = k // group_size
+    xhat = (np.abs(xi) / sx.astype(np.float64)).reshape(x.shape)
+    mag = xhat @ (np.abs(wi).astype(np.float64) / float(sw)).T
+    graph = ((k + 7) * U + _sum_err(wi.size)) * mag + U * np.abs(y + b)
+    bound = (groups + 3) * U * (np.abs(a).sum(axis=-1) + np.abs(b)) + graph
+    return (y + b).astype(F32), bound.astype(F32)
+
+
 def _unpack_low_first(data, bits, count, offset_bits=0):
     """``count`` unsigned ``bits``-wide fields of ``data`` (uint8), low bits first."""
     data = np.asarray(data, np.uint8).reshape(-1)
@@ -606,8 +634,20 @@ def main(argv=None):
                    help="print each layer's distance to a rounding tie (see margins())")
     p.add_argument("--lsb-out", help="write the per-element output LSB (see output_lsb) as .npy; "
                                      "use with compare.py --atol-file F --atol-scale N")
+    p.add_argument("--act-group-size", type=int, default=0,
+                   help="bitlinear158 with one activation scale per group of G features")
     args = p.parse_args(argv)
 
+    if args.act_group_size:
+        if args.model != "bitlinear158":
+            print("reference.py: --act-group-size applies to --model bitlinear158", file=sys.stderr)
+            return 2
+        weights = load_weights(args.onnx, args.npz)
+        y, bound = bitlinear158_grouped(np.load(args.input), weights, args.act_group_size)
+        np.save(args.out, y)
+        if args.atol_out:
+            np.save(args.atol_out, bound)
+        return 0
     if args.model == "node":
         if not args.onnx:
             print("reference.py: --model node needs --onnx", file=sys.stderr)
