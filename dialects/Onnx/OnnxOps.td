@@ -372,4 +372,52 @@ def Onnx_DropoutOp : Onnx_Op<"Dropout", [Pure]> {
   let results = (outs AnyTensor:$output, Onnx_TensorOrNone:$mask);
 }
 
+//===----------------------------------------------------------------------===//
+// Custom domains (no libonnx schema: lib/Importer/CustomDomainSchemas.cpp
+// defines theirs, with the shape and attribute checks)
+//===----------------------------------------------------------------------===//
+
+def Onnx_BitnetBitLinearOp : Onnx_Op<"bitnet.BitLinear", [Pure]> {
+  let summary = "BitNet linear layer: packed-weight codes, quantized activations";
+  let description = [{
+    Domain `bitnet`, version 1, specified in docs/bitnet-onnx-domain.md.
+    `W` holds codes in {-1, 0, +1} (`weight_bits` 2, ternary) or {-1, +1}
+    (`weight_bits` 1) as int8 [N, K]; `weight_scale` has 1 or N elements.
+    With `activation_mode` other than "none", X is absmax-quantized to
+    `activation_bits` (per tensor, per token, or per group of `group_size`
+    along K, floored at `epsilon`) before the product:
+      Y = (W q(X)) * weight_scale / act_scale (+ B).
+  }];
+  let arguments = (ins AnyTensor:$X, AnyTensor:$W, AnyTensor:$weight_scale,
+                   Onnx_TensorOrNone:$B,
+                   DefaultValuedAttr<Onnx_I64Attr, "2">:$weight_bits,
+                   DefaultValuedAttr<StrAttr, "\"per_token\"">:$activation_mode,
+                   DefaultValuedAttr<Onnx_I64Attr, "8">:$activation_bits,
+                   DefaultValuedAttr<Onnx_I64Attr, "0">:$group_size,
+                   DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+  let results = (outs AnyTensor:$Y);
+  let hasVerifier = 1;
+}
+
+def Onnx_MicrosoftMatMulNBitsOp
+    : Onnx_Op<"com.microsoft.MatMulNBits", [Pure]> {
+  let summary = "onnxruntime's block-quantized MatMul (contrib op)";
+  let description = [{
+    Domain `com.microsoft`, version 1: Y = A * dequant(B)^T (+ bias) with
+    dequant(B)[n, k] = (code[n, k] - zero_point[n, k / block_size]) *
+    scales[n, k / block_size]; `bits`-wide codes packed low bits first,
+    B of shape [N, ceil(K / block_size), block_size * bits / 8]. The default
+    zero point is 2^(bits - 1). `g_idx` (act-order) is not supported.
+  }];
+  let arguments = (ins AnyTensor:$A, AnyTensor:$B, AnyTensor:$scales,
+                   Onnx_TensorOrNone:$zero_points, Onnx_TensorOrNone:$g_idx,
+                   Onnx_TensorOrNone:$bias,
+                   Onnx_I64Attr:$K, Onnx_I64Attr:$N,
+                   DefaultValuedAttr<Onnx_I64Attr, "4">:$bits,
+                   Onnx_I64Attr:$block_size,
+                   DefaultValuedAttr<Onnx_I64Attr, "0">:$accuracy_level);
+  let results = (outs AnyTensor:$Y);
+  let hasVerifier = 1;
+}
+
 #endif // BITNET_ONNX_OPS

@@ -75,10 +75,13 @@ class BitLinear158(nn.Linear):
     is off by default so that the foundation layer is just the BitLinear.
     """
 
-    def __init__(self, in_features, out_features, bias=True, subln=False, use_ste=True):
+    def __init__(self, in_features, out_features, bias=True, subln=False, use_ste=True,
+                 act_group_size=0):
         super().__init__(in_features, out_features, bias=bias)
         self.norm = RMSNorm(in_features) if subln else None
         self.use_ste = use_ste
+        #: > 0: one activation scale per group of this many features (group quantization).
+        self.act_group_size = act_group_size
 
     @staticmethod
     def quantize_weight(w):
@@ -97,7 +100,12 @@ class BitLinear158(nn.Linear):
             x = self.norm(x)
         w = self.weight
         wq = self.quantize_weight(w)
-        xq = self.quantize_activation(x)
+        if self.act_group_size:
+            # Per group: view the last axis as [K/G, G], quantize per "token" of G.
+            grouped = x.reshape(*x.shape[:-1], -1, self.act_group_size)
+            xq = self.quantize_activation(grouped).reshape(x.shape)
+        else:
+            xq = self.quantize_activation(x)
         if self.use_ste:
             wq = ste(w, wq)
             xq = ste(x, xq)

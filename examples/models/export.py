@@ -38,7 +38,8 @@ def build_model(args):
         return BitMLP(args.in_features, args.hidden, args.out_features, use_ste=use_ste)
     if args.model == "bitlinear158":
         return BitLinear158(args.in_features, args.out_features, bias=args.bias,
-                            subln=args.subln, use_ste=use_ste)
+                            subln=args.subln, use_ste=use_ste,
+                            act_group_size=args.act_group_size)
     if args.model == "bitlinear_w1":
         if args.subln:
             raise SystemExit("export.py: --subln applies to bitlinear158 only")
@@ -96,6 +97,8 @@ def main(argv=None):
                    help="single layers only (the mlp has a fixed bias pattern)")
     p.add_argument("--subln", action="store_true", help="bitlinear158: RMSNorm before quantization")
     p.add_argument("--no-ste", action="store_true", help="drop the straight-through estimator adds")
+    p.add_argument("--act-group-size", type=int, default=0,
+                   help="bitlinear158: one activation scale per group of G features (0: per token)")
     p.add_argument("--opset", type=int, default=17)
     p.add_argument("--dynamic-batch", action="store_true", help="make dim 0 of x and y symbolic")
     p.add_argument("--constant-folding", action="store_true",

@@ -20,8 +20,8 @@ using namespace mlir::bitnet::importer;
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// A domain whose nodes become ops of a dialect. A `bitnet` domain (BitLinear
-/// nodes) will join the default domain here.
+/// A domain whose nodes become ops of a dialect. The custom domains' ops are
+/// named `onnx.<domain>.<op>` (`onnx.bitnet.BitLinear`).
 struct ImportedDomain {
   llvm::StringLiteral onnxDomain;
   llvm::StringLiteral opNamePrefix;
@@ -30,6 +30,8 @@ struct ImportedDomain {
 
 static constexpr ImportedDomain kImportedDomains[] = {
     {"", "onnx."},
+    {kBitnetOnnxDomain, "onnx.bitnet."},
+    {kMicrosoftOnnxDomain, "onnx.com.microsoft."},
 };
 
 std::optional<std::string>
@@ -62,6 +64,10 @@ static LogicalResult checkOp(const onnx::NodeProto &node, int64_t opset,
            << "unsupported domain '" << node.domain() << "'";
   const onnx::OpSchema *schema =
       schemas.GetSchema(node.op_type(), opset, node.domain());
+  if (!schema && !node.domain().empty())
+    return model.emitError(node)
+           << "unsupported op '" << node.op_type() << "' of domain '"
+           << node.domain() << "'";
   if (!schema) {
     if (std::optional<int64_t> since =
             getIntroducingOpset(node.op_type(), schemas))

@@ -6,6 +6,8 @@
 //   OnnxChecks.cpp           libonnx's checker and shape inference
 //   SchemaRegistry.cpp       ONNX schemas, plus the opset 18-21 forms that
 //                            libonnx 1.12 lacks
+//   CustomDomainSchemas.cpp  schemas of bitnet.BitLinear and
+//                            com.microsoft.MatMulNBits
 //   TensorConversion.cpp     TypeProto / TensorProto -> MLIR types, elements
 //   AttributeConversion.cpp  AttributeProto -> MLIR attributes
 //   OpsetAdapters.cpp        older opset forms -> the form the dialect declares
@@ -149,7 +151,22 @@ private:
   std::map<std::string, std::vector<std::unique_ptr<onnx::OpSchema>>,
            std::less<>>
       extraSchemas;
+  /// Schemas of the custom domains, by "<domain>.<op>".
+  std::map<std::string, std::unique_ptr<onnx::OpSchema>, std::less<>>
+      customDomainSchemas;
 };
+
+//===----------------------------------------------------------------------===//
+// CustomDomainSchemas.cpp
+//===----------------------------------------------------------------------===//
+
+/// The domains besides the default one whose nodes the importer accepts.
+inline constexpr llvm::StringLiteral kBitnetOnnxDomain = "bitnet";
+inline constexpr llvm::StringLiteral kMicrosoftOnnxDomain = "com.microsoft";
+
+/// Schemas (with checking shape inference) of `bitnet.BitLinear` and
+/// `com.microsoft.MatMulNBits`. Throws (libonnx) on a bad schema.
+std::vector<std::unique_ptr<onnx::OpSchema>> makeCustomDomainSchemas();
 
 //===----------------------------------------------------------------------===//
 // GraphValidation.cpp

@@ -207,6 +207,10 @@ SchemaRegistry::create(const ModelContext &model) {
     add(makeCastLike19());
     add(makeGelu20());
     add(makeConstantOfShape20());
+    for (std::unique_ptr<OpSchema> &schema : makeCustomDomainSchemas()) {
+      std::string key = schema->domain() + "." + schema->Name();
+      registry->customDomainSchemas[key] = std::move(schema);
+    }
   } catch (const std::exception &error) {
     model.emitError() << "internal error: cannot build the ONNX schemas of "
                          "opsets 18 to 21: "
@@ -220,8 +224,13 @@ SchemaRegistry::~SchemaRegistry() = default;
 
 const OpSchema *SchemaRegistry::GetSchema(const std::string &op, int version,
                                           const std::string &domain) const {
-  if (!domain.empty() && domain != "ai.onnx")
+  if (!domain.empty() && domain != "ai.onnx") {
+    auto custom = customDomainSchemas.find(domain + "." + op);
+    if (custom != customDomainSchemas.end())
+      return custom->second->SinceVersion() <= version ? custom->second.get()
+                                                       : nullptr;
     return onnx::OpSchemaRegistry::Schema(op, version, domain);
+  }
   auto it = extraSchemas.find(op);
   if (it != extraSchemas.end())
     for (const std::unique_ptr<OpSchema> &schema : llvm::reverse(it->second))

@@ -22,6 +22,7 @@
 
 #include "Onnx/OnnxDialect.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include <algorithm>
 #include <cmath>
 
@@ -295,9 +296,54 @@ FailureOr<ActivationQuantization> matchUnrounded(ClipOp clip,
 
 } // namespace
 
+/// Per group: Reshape(q, [..., K]) of a per-token quantizer q of
+/// Reshape(x, [..., K/G, G]): the absmax of each group of G along K.
+FailureOr<ActivationQuantization> matchGrouped(ReshapeOp merge,
+                                               std::string &reason) {
+  auto div = merge.getData().getDefiningOp<DivOp>();
+  if (!div) {
+    reason = "the activation is not quantized (no absmax quantize-dequantize "
+             "feeds the MatMul)";
+    return failure();
+  }
+  FailureOr<ActivationQuantization> grouped = matchDequantized(div, reason);
+  if (failed(grouped))
+    return failure();
+  auto split = grouped->input.getDefiningOp<ReshapeOp>();
+  auto inputType = split ? dyn_cast<RankedTensorType>(split.getData().getType())
+                         : RankedTensorType();
+  auto groupedType = dyn_cast<RankedTensorType>(grouped->input.getType());
+  auto mergedType = dyn_cast<RankedTensorType>(merge.getType());
+  if (!split || !inputType || !groupedType || !mergedType ||
+      !inputType.hasStaticShape() || !groupedType.hasStaticShape() ||
+      inputType != mergedType ||
+      groupedType.getRank() != inputType.getRank() + 1 ||
+      grouped->granularity != Granularity::PerToken) {
+    reason = "the grouped quantizer is not Reshape([..., K] -> [..., K/G, G]), "
+             "a per-group absmax over the last axis, and Reshape back";
+    return failure();
+  }
+  ArrayRef<int64_t> inputShape = inputType.getShape();
+  ArrayRef<int64_t> groupedShape = groupedType.getShape();
+  int64_t rank = inputType.getRank();
+  int64_t groupSize = groupedShape.back();
+  if (inputShape.drop_back() != groupedShape.drop_back(2) ||
+      groupedShape[rank - 1] * groupSize != inputShape.back()) {
+    reason = "the grouped quantizer's reshape does not split only the last "
+             "axis into [K/G, G]";
+    return failure();
+  }
+  grouped->input = split.getData();
+  grouped->granularity = Granularity::PerGroup;
+  grouped->groupSize = groupSize;
+  return grouped;
+}
+
 FailureOr<ActivationQuantization>
 bitnet::matchActivationQuantization(Value activation, std::string &reason) {
   Value value = peelStraightThrough(activation);
+  if (auto merge = value.getDefiningOp<ReshapeOp>())
+    return matchGrouped(merge, reason);
   if (auto div = value.getDefiningOp<DivOp>())
     return matchDequantized(div, reason);
   if (auto clip = value.getDefiningOp<ClipOp>())
@@ -305,4 +351,24 @@ bitnet::matchActivationQuantization(Value activation, std::string &reason) {
   reason = "the activation is not quantized (no absmax quantize-dequantize "
            "feeds the MatMul)";
   return failure();
+}
+
+bool bitnet::looksQuantized(Value activation) {
+  // Producers up to this many steps back: the quantizers matched above are
+  // at most five deep (Add, Div, Clip, Round, Mul, then the scale chain).
+  constexpr int kDepth = 6;
+  SmallVector<std::pair<Value, int>> worklist{{activation, 0}};
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  while (!worklist.empty()) {
+    auto [value, depth] = worklist.pop_back_val();
+    Operation *op = value.getDefiningOp();
+    if (!op || !seen.insert(op).second || isa<ConstantOp>(op))
+      continue;
+    if (isa<RoundOp, FloorOp, CeilOp, ReduceMaxOp>(op))
+      return true;
+    if (depth + 1 < kDepth)
+      for (Value operand : op->getOperands())
+        worklist.push_back({operand, depth + 1});
+  }
+  return false;
 }

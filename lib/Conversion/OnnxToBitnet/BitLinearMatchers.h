@@ -10,6 +10,7 @@
 
 #include "Bitnet/BitnetDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/Value.h"
 #include <string>
 #include <vector>
@@ -23,12 +24,15 @@ struct TernaryWeights {
   int64_t cols = 0;
   std::vector<int8_t> values; // row-major [rows, cols]
   float scale = 0.0f;
+  /// One scale per output row when the rows differ (else empty, `scale`).
+  std::vector<float> rowScales;
 };
 
 /// Reads a float weight constant laid out [K, N] (`transposed` = false, as
 /// MatMul's B) or [N, K] (`transposed` = true, as Gemm's B with transB) and
 /// checks that its values are {-s, 0, +s} up to float rounding (relative
-/// 1e-5: training exports add straight-through noise of an ulp or so).
+/// 1e-5: training exports add straight-through noise of an ulp or so), for
+/// one s or for one s per output row.
 /// On failure, `reason` says why.
 FailureOr<TernaryWeights> analyzeTernaryWeights(DenseElementsAttr weights,
                                                 bool transposed,
@@ -39,6 +43,8 @@ struct ActivationQuantization {
   /// The float activations that are quantized.
   Value input;
   Granularity granularity = Granularity::PerTensor;
+  /// G for per-group scales (groups of G along the last axis).
+  int64_t groupSize = 0;
   /// Attributes of bitnet.quantize_activations.
   float qmax = 127.0f;
   float eps = 0.0f;
@@ -58,6 +64,41 @@ struct ActivationQuantization {
 /// estimator `x + (q - x)`. On failure, `reason` says what did not match.
 FailureOr<ActivationQuantization> matchActivationQuantization(
     Value activation, std::string &reason);
+
+/// Whether the activation is computed by something that looks like a
+/// quantizer (a Round, Floor, Ceil or ReduceMax within a few producers): a
+/// near miss that stays float. Otherwise the graph does not quantize
+/// activations at all and the layer is weight-only ternary.
+bool looksQuantized(Value activation);
+
+/// Marks an op whose float-path remark (or error) was emitted, so that
+/// revisits by the greedy driver stay quiet; the pass removes the marks.
+inline constexpr llvm::StringLiteral kFloatPathAttr = "bitnet.float_path";
+
+/// Emits the remark "node '<name>' (<op>): kept on the float path: <reason>"
+/// once per op (an error in `strict` mode) and returns failure.
+LogicalResult reportFloatPath(Operation *op, StringRef reason, bool strict,
+                              RewriterBase &rewriter);
+
+/// A float32 constant of `shape` holding `values` (a splat if one value).
+Value createF32Constant(PatternRewriter &rewriter, Location loc,
+                        ArrayRef<int64_t> shape, ArrayRef<float> values);
+
+/// A weight-only ternary layer (float activations): `bitnet.ternary_matmul`
+/// on the float `input` with the [rows, cols] {-1, 0, +1} `codes` (per-group
+/// partial sums when `kGroup` > 0), then `bitnet.weight_rescale` by the
+/// weight scale ([1], [N] or [N, K/kGroup]) and the optional bias.
+Value createWeightOnlyTernary(PatternRewriter &rewriter, Location loc,
+                              Value input, RankedTensorType resultType,
+                              int64_t rows, int64_t cols,
+                              ArrayRef<int8_t> codes,
+                              ArrayRef<int64_t> weightScaleShape,
+                              ArrayRef<float> weightScale, int64_t kGroup,
+                              Value bias);
+
+/// bitnet.BitLinear and com.microsoft.MatMulNBits (CustomDomainLinear.cpp).
+void populateCustomDomainLinearPatterns(RewritePatternSet &patterns,
+                                        bool strict);
 
 } // namespace mlir::bitnet
 

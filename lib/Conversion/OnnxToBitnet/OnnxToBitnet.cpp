@@ -70,16 +70,6 @@ FailureOr<LinearOperands> getLinearOperands(Operation *op,
   return operands;
 }
 
-/// A float32 constant of `shape` holding `values` (a splat if one value).
-Value createF32Constant(PatternRewriter &rewriter, Location loc,
-                        ArrayRef<int64_t> shape, ArrayRef<float> values) {
-  auto type = RankedTensorType::get(shape, rewriter.getF32Type());
-  DenseElementsAttr attr =
-      values.size() == 1 ? DenseElementsAttr::get(type, values.front())
-                         : DenseElementsAttr::get(type, values);
-  return arith::ConstantOp::create(rewriter, loc, type, attr);
-}
-
 struct RaiseBitLinear : RewritePattern {
   RaiseBitLinear(MLIRContext *context, bool strict)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context),
@@ -87,7 +77,8 @@ struct RaiseBitLinear : RewritePattern {
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
-    if (!isa<MatMulOp, GemmOp>(op))
+    // Not a candidate, or already reported as staying float.
+    if (!isa<MatMulOp, GemmOp>(op) || op->hasAttr(kFloatPathAttr))
       return failure();
     std::string reason;
     FailureOr<LinearOperands> operands = getLinearOperands(op, reason);
@@ -110,15 +101,6 @@ struct RaiseBitLinear : RewritePattern {
         operands->weights, operands->weightsTransposed, reason);
     if (failed(weights))
       return keepOnFloatPath(op, reason, rewriter);
-    FailureOr<ActivationQuantization> quant =
-        matchActivationQuantization(operands->activation, reason);
-    if (failed(quant))
-      return keepOnFloatPath(op, reason, rewriter);
-    if (quant->input.getType() != activationType)
-      return keepOnFloatPath(op, "the quantized value's type differs from "
-                                 "the MatMul input's",
-                             rewriter);
-
     SmallVector<float> bias;
     if (operands->bias) {
       int64_t count = operands->bias.getNumElements();
@@ -129,55 +111,100 @@ struct RaiseBitLinear : RewritePattern {
         bias.push_back(static_cast<float>(v.convertToDouble()) *
                        operands->beta);
     }
-
+    // One scale, or one per output row, times Gemm's alpha.
+    SmallVector<float> weightScales;
+    if (weights->rowScales.empty())
+      weightScales.push_back(weights->scale * operands->alpha);
+    for (float scale : weights->rowScales)
+      weightScales.push_back(scale * operands->alpha);
     Location loc = op->getLoc();
+    auto createBias = [&]() -> Value {
+      if (bias.empty())
+        return {};
+      return createF32Constant(rewriter, loc,
+                               {static_cast<int64_t>(bias.size())}, bias);
+    };
+
+    FailureOr<ActivationQuantization> quant =
+        matchActivationQuantization(operands->activation, reason);
+    if (failed(quant)) {
+      if (looksQuantized(operands->activation))
+        return keepOnFloatPath(op, reason, rewriter);
+      // The graph does not quantize activations: weight-only ternary, float
+      // activations added and subtracted.
+      if (!activationType.getElementType().isF32() ||
+          !resultType.getElementType().isF32())
+        return keepOnFloatPath(op, "weight-only ternary needs f32 "
+                                   "activations",
+                               rewriter);
+      Value result = createWeightOnlyTernary(
+          rewriter, loc, operands->activation, resultType, weights->rows,
+          weights->cols, weights->values,
+          {static_cast<int64_t>(weightScales.size())}, weightScales,
+          /*kGroup=*/0, createBias());
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+    if (quant->input.getType() != activationType)
+      return keepOnFloatPath(op, "the quantized value's type differs from "
+                                 "the MatMul input's",
+                             rewriter);
+
     ArrayRef<int64_t> inputShape = activationType.getShape();
     int64_t rank = activationType.getRank();
+    bool perGroup = quant->granularity == Granularity::PerGroup;
     SmallVector<int64_t> scaleShape(inputShape.begin(), inputShape.end());
     for (int64_t d = 0; d < rank; ++d)
       if (quant->granularity == Granularity::PerTensor || d == rank - 1)
         scaleShape[d] = 1;
+    if (perGroup)
+      scaleShape.back() = inputShape.back() / quant->groupSize;
 
     auto quantizeOp = QuantizeActivationsOp::create(
         rewriter, loc,
         RankedTensorType::get(inputShape, rewriter.getI8Type()),
         RankedTensorType::get(scaleShape, rewriter.getF32Type()),
-        quant->input,
+        /*eta=*/Type(), quant->input,
         GranularityAttr::get(rewriter.getContext(), quant->granularity),
         rewriter.getF32FloatAttr(quant->qmax),
         rewriter.getF32FloatAttr(quant->eps),
         rewriter.getI64IntegerAttr(quant->clipMin),
         rewriter.getI64IntegerAttr(quant->clipMax),
-        quant->reciprocal ? rewriter.getUnitAttr() : UnitAttr());
+        quant->reciprocal ? rewriter.getUnitAttr() : UnitAttr(),
+        perGroup ? rewriter.getI64IntegerAttr(quant->groupSize) : IntegerAttr(),
+        UnitAttr());
 
     auto weightType = RankedTensorType::get({weights->rows, weights->cols},
                                             rewriter.getI8Type());
     Value ternary = arith::ConstantOp::create(
         rewriter, loc, weightType,
         DenseElementsAttr::get(weightType, ArrayRef<int8_t>(weights->values)));
-    auto accType =
-        RankedTensorType::get(resultType.getShape(), rewriter.getI32Type());
+    // Per group: partial sums per group (k_group), each rescaled by its
+    // group's activation scale; the rescale sums them.
+    int64_t kGroup = perGroup ? quant->groupSize : 0;
+    SmallVector<int64_t> accShape(resultType.getShape());
+    if (perGroup)
+      accShape.push_back(inputShape.back() / kGroup);
+    auto accType = RankedTensorType::get(accShape, rewriter.getI32Type());
     Value acc = TernaryMatmulOp::create(rewriter, loc, accType,
-                                        quantizeOp.getQuantized(), ternary);
+                                        quantizeOp.getQuantized(), ternary,
+                                        kGroup);
 
     // Dequantized spelling: y = acc * s / scale. Unrounded spelling: the
     // MatMul saw x * range / absmax ~ q * range / 127, independent of the
     // runtime scale, which the graph itself multiplies back afterwards.
     Value actScale = quantizeOp.getScale();
-    float weightScale = weights->scale * operands->alpha;
     if (!quant->dequantized) {
       actScale = createF32Constant(rewriter, loc,
                                    SmallVector<int64_t>(rank, 1), {1.0f});
-      weightScale *= quant->range / quant->qmax;
+      for (float &scale : weightScales)
+        scale *= quant->range / quant->qmax;
     }
-    Value weightScaleValue =
-        createF32Constant(rewriter, loc, {1}, {weightScale});
-    Value biasValue;
-    if (!bias.empty())
-      biasValue = createF32Constant(rewriter, loc,
-                                    {static_cast<int64_t>(bias.size())}, bias);
+    Value weightScaleValue = createF32Constant(
+        rewriter, loc, {static_cast<int64_t>(weightScales.size())},
+        weightScales);
     rewriter.replaceOpWithNewOp<RescaleOp>(op, resultType, acc, actScale,
-                                           weightScaleValue, biasValue);
+                                           weightScaleValue, createBias());
     return success();
   }
 
@@ -185,21 +212,9 @@ struct RaiseBitLinear : RewritePattern {
   /// strict mode) and fails the match.
   LogicalResult keepOnFloatPath(Operation *op, StringRef reason,
                                 PatternRewriter &rewriter) const {
-    if (!op->hasAttr(kReportedAttr)) {
-      // Mark the op so the greedy driver's revisits report it only once.
-      rewriter.modifyOpInPlace(
-          op, [&] { op->setAttr(kReportedAttr, rewriter.getUnitAttr()); });
-      if (strict)
-        op->emitError() << describeNode(op)
-                        << ": not converted to a BitLinear: " << reason;
-      else
-        op->emitRemark() << describeNode(op)
-                         << ": kept on the float path: " << reason;
-    }
-    return failure();
+    return reportFloatPath(op, reason, strict, rewriter);
   }
 
-  static constexpr StringLiteral kReportedAttr = "bitnet.float_path";
   bool strict;
 };
 
@@ -212,12 +227,16 @@ struct ConvertOnnxToBitnetPass
     populateOnnxToBitnetPatterns(patterns, strict);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
-    bool failedStrict = false;
+    // Errors: a float-path report in strict mode, or a custom-domain linear
+    // op left (its contract broken; the pattern said why).
+    bool failedConversion = false;
     getOperation()->walk([&](Operation *op) {
-      if (op->removeAttr(RaiseBitLinear::kReportedAttr) && strict)
-        failedStrict = true;
+      if (op->removeAttr(kFloatPathAttr) && strict)
+        failedConversion = true;
+      if (isa<BitnetBitLinearOp, MicrosoftMatMulNBitsOp>(op))
+        failedConversion = true;
     });
-    if (failedStrict)
+    if (failedConversion)
       signalPassFailure();
   }
 };
@@ -227,4 +246,5 @@ struct ConvertOnnxToBitnetPass
 void bitnet::populateOnnxToBitnetPatterns(RewritePatternSet &patterns,
                                           bool strict) {
   patterns.add<RaiseBitLinear>(patterns.getContext(), strict);
+  populateCustomDomainLinearPatterns(patterns, strict);
 }

@@ -41,43 +41,71 @@ bitnet::analyzeTernaryWeights(DenseElementsAttr weights, bool transposed,
       values.push_back(v.convertToDouble());
   }
 
+  TernaryWeights result;
+  int64_t dim0 = type.getDimSize(0), dim1 = type.getDimSize(1);
+  result.rows = transposed ? dim0 : dim1;
+  result.cols = transposed ? dim1 : dim0;
+  auto at = [&](int64_t row, int64_t col) {
+    return transposed ? values[row * dim1 + col] : values[col * dim1 + row];
+  };
+
+  // The largest magnitude of the whole matrix and of each output row.
   double largest = 0.0;
-  for (double v : values)
-    largest = std::max(largest, std::fabs(v));
+  std::vector<double> rowLargest(result.rows, 0.0);
+  for (int64_t row = 0; row < result.rows; ++row)
+    for (int64_t col = 0; col < result.cols; ++col)
+      rowLargest[row] = std::max(rowLargest[row], std::fabs(at(row, col)));
+  for (double v : rowLargest)
+    largest = std::max(largest, v);
   if (!(largest > 0.0) || !std::isfinite(largest)) {
     reason = "weights are all zero or not finite";
     return failure();
   }
 
-  TernaryWeights result;
-  int64_t dim0 = type.getDimSize(0), dim1 = type.getDimSize(1);
-  result.rows = transposed ? dim0 : dim1;
-  result.cols = transposed ? dim1 : dim0;
-  result.values.assign(values.size(), 0);
-  double magnitudeSum = 0.0;
-  int64_t nonZero = 0;
-  for (int64_t i = 0; i < dim0; ++i) {
-    for (int64_t j = 0; j < dim1; ++j) {
-      double v = values[i * dim1 + j];
-      double magnitude = std::fabs(v);
-      int8_t code = 0;
-      if (magnitude > kScaleTolerance * largest) {
-        if (std::fabs(magnitude - largest) > kScaleTolerance * largest) {
-          llvm::raw_string_ostream os(reason);
-          os << "weights are not ternary: values " << largest << " and "
+  // One scale for all (any spelling of b1.58/W1), else one per output row
+  // (already-quantized exports that store {-s_n, 0, +s_n} per row).
+  auto classify = [&](bool perRow, std::string &why) {
+    result.values.assign(result.rows * result.cols, 0);
+    result.rowScales.assign(perRow ? result.rows : 0, 0.0f);
+    double magnitudeSum = 0.0;
+    int64_t nonZero = 0;
+    for (int64_t row = 0; row < result.rows; ++row) {
+      double scale = perRow ? rowLargest[row] : largest;
+      double rowSum = 0.0;
+      int64_t rowNonZero = 0;
+      for (int64_t col = 0; col < result.cols; ++col) {
+        double v = at(row, col), magnitude = std::fabs(v);
+        if (magnitude <= kScaleTolerance * scale)
+          continue;
+        if (std::fabs(magnitude - scale) > kScaleTolerance * scale) {
+          llvm::raw_string_ostream os(why);
+          os << "weights are not ternary: values " << scale << " and "
              << magnitude << " differ in magnitude";
-          return failure();
+          if (perRow)
+            os << " within output row " << row;
+          return false;
         }
-        code = v > 0 ? 1 : -1;
-        magnitudeSum += magnitude;
-        ++nonZero;
+        result.values[row * result.cols + col] = v > 0 ? 1 : -1;
+        rowSum += magnitude;
+        ++rowNonZero;
       }
-      int64_t row = transposed ? i : j, col = transposed ? j : i;
-      result.values[row * result.cols + col] = code;
+      // The mean of the +-s entries: STE noise is symmetric, so averaging
+      // gets closest to the scale the graph multiplies by.
+      if (perRow && rowNonZero > 0)
+        result.rowScales[row] = static_cast<float>(rowSum / rowNonZero);
+      magnitudeSum += rowSum;
+      nonZero += rowNonZero;
     }
-  }
-  // The mean of the +-s entries: STE noise is symmetric, so averaging gets
-  // closest to the scale the graph multiplies by.
-  result.scale = static_cast<float>(magnitudeSum / nonZero);
-  return result;
+    result.scale = static_cast<float>(magnitudeSum / nonZero);
+    return true;
+  };
+  std::string perTensorReason;
+  if (classify(/*perRow=*/false, perTensorReason))
+    return result;
+  std::string perRowReason;
+  if (classify(/*perRow=*/true, perRowReason))
+    return result;
+  reason = perTensorReason + " (nor is each output row {-s, 0, +s}: " +
+           perRowReason.substr(perRowReason.find(':') + 2) + ")";
+  return failure();
 }

@@ -442,13 +442,183 @@ def margins(trace, weights):
 
 
 # ----------------------------------------------------------------------------
+# Custom-domain linear nodes: bitnet.BitLinear and com.microsoft.MatMulNBits
+# ----------------------------------------------------------------------------
+
+
+def act_quant_absmax(x, mode, bits=8, group_size=0, eps=1e-5):
+    """``bitnet.BitLinear`` activations (docs/bitnet-onnx-domain.md): ``(xi, s)``.
+
+    ``s = float32(qmax / max(amax, eps))`` with ``qmax = 2^(bits-1) - 1`` and ``amax``
+    per tensor, per token or per group of ``group_size`` along the last axis;
+    ``xi = clip(round(float32(x * s)), -2^(bits-1), qmax)``. ``s`` has x's shape with
+    the reduced axes 1 (per group: last axis K / group_size).
+    """
+    x = np.asarray(x, F32)
+    qmax = F32((1 << (bits - 1)) - 1)
+    if mode == "per_tensor":
+        amax = np.full((1,) * x.ndim, np.abs(x).max(), F32)
+        expand = amax
+    elif mode == "per_token":
+        amax = np.abs(x).max(axis=-1, keepdims=True)
+        expand = amax
+    elif mode == "per_group":
+        grouped = np.abs(x).reshape(x.shape[:-1] + (-1, group_size))
+        amax = grouped.max(axis=-1)
+        expand = np.repeat(amax, group_size, axis=-1)
+    else:
+        raise ValueError(f"act_quant_absmax: mode {mode!r}")
+    s = (qmax / np.maximum(amax, F32(eps))).astype(F32)
+    s_full = (qmax / np.maximum(expand, F32(eps))).astype(F32)
+    xi = np.clip(np.rint((x * s_full).astype(F32)), -(1 << (bits - 1)), qmax).astype(np.int64)
+    return xi, s
+
+
+def bitlinear_node(x, codes, weight_scale, bias, mode, bits=8, group_size=0, eps=1e-5):
+    """``bitnet.BitLinear``: ``(y, bound)``; exact integer sums, float64 rescale.
+
+    ``bound`` bounds |y_float32 - y| for the spelled-out float graph (same integers,
+    float dequantize and dot product) and for an implementation that rescales in float32
+    (or, mode none, sums float activations in any order): per group g of the
+    reduction, ``a_g = acc_g * ws / s_g`` takes 2 roundings, summing G of them G - 1
+    more, the bias add 1, so ``(G + 3) u (sum_g |a_g| + |b|)``; weight-only:
+    ``(K + 2) u sum_k |x_k w_k| ws + u |b|`` (reassociation of the dot product).
+    """
+    x = np.asarray(x, F32)
+    w = np.asarray(codes, np.int64)
+    ws = np.asarray(weight_scale, np.float64).reshape(-1)
+    b = np.zeros(w.shape[0]) if bias is None else np.asarray(bias, np.float64)
+    if mode == "none":
+        y = (x.astype(np.float64) @ w.T) * ws
+        mag = (np.abs(x).astype(np.float64) @ np.abs(w).T) * ws
+        bound = (w.shape[1] + 2) * U * mag + U * np.abs(b)
+        return (y + b).astype(F32), (bound + U * np.abs(y + b)).astype(F32)
+    xi, s = act_quant_absmax(x, mode, bits, group_size, eps)
+    if mode == "per_group":
+        g = x.shape[-1] // group_size
+        xg = xi.reshape(xi.shape[:-1] + (g, group_size))
+        wg = w.reshape(w.shape[0], g, group_size)
+        acc = np.einsum("...gk,ngk->...ng", xg, wg)          # exact, [..., N, G]
+        a = acc * ws.reshape(-1, 1) / s.astype(np.float64)[..., None, :]
+        y = a.sum(axis=-1)
+        groups = g
+    else:
+        acc = xi @ w.T
+        a = acc * ws / s.astype(np.float64)
+        y = a
+        groups = 1
+    if np.abs(acc).max(initial=0) >= 2 ** 31:
+        raise OverflowError("bitlinear_node: an int32 accumulator overflows")
+    absa = np.abs(a).sum(axis=-1) if mode == "per_group" else np.abs(a)
+    bound = (groups + 3) * U * (absa + np.abs(b))
+    # The spelled-out float graph (custom_domains.py --spelled-out) rounds the same
+    # integers; its float error: dequantize, weight product, K-term dot, bias.
+    xq = np.abs(xi).astype(np.float64) / (np.repeat(s, group_size, axis=-1) if mode == "per_group" else s)
+    graph = (w.shape[1] + 4) * U * (xq @ np.abs(w).T) * ws + U * np.abs(b)
+    return (y + b).astype(F32), (bound + graph + U * np.abs(y + b)).astype(F32)
+
+
+def bitlinear158_grouped(x, weights, group_size, prefix=""):
+    """b1.58 with one activation scale per group of ``group_size`` features: ``(y, bound)``.
+
+    As ``BitLinear158(act_group_size=G)`` exports it: the last axis viewed as [K/G, G],
+    each group quantized like a token (``act_quant_per_token``), exact integer sums per
+    group, ``y = sum_g acc_g / (s_xg s_w) + bias``. ``bound`` covers the exported float
+    graph (the single-layer b1.58 terms of docs/models.md, same integers) plus a float32
+    grouped rescale: ``(G + 3) u (sum_g |a_g| + |b|)``.
+    """
+    x = np.asarray(x, F32)
+    wi, sw = ternary_absmean(weights[prefix + "weight"])
+    k = x.shape[-1]
+    xg = x.reshape(x.shape[:-1] + (k // group_size, group_size))
+    xi, sx = act_quant_per_token(xg)                              # [..., G, gs], [..., G, 1]
+    wg = wi.reshape(wi.shape[0], k // group_size, group_size).astype(np.int64)
+    acc = np.einsum("...gk,ngk->...ng", xi.astype(np.int64), wg)
+    a = acc / (sx[..., 0].astype(np.float64)[..., None, :] * np.float64(sw))
+    y = a.sum(axis=-1)
+    bias = weights.get(prefix + "bias")
+    b = np.zeros(wi.shape[0]) if bias is None else bias.astype(np.float64)
+    groups = k // group_size
+    xhat = (np.abs(xi) / sx.astype(np.float64)).reshape(x.shape)
+    mag = xhat @ (np.abs(wi).astype(np.float64) / float(sw)).T
+    graph = ((k + 7) * U + _sum_err(wi.size)) * mag + U * np.abs(y + b)
+    bound = (groups + 3) * U * (np.abs(a).sum(axis=-1) + np.abs(b)) + graph
+    return (y + b).astype(F32), bound.astype(F32)
+
+
+def _unpack_low_first(data, bits, count, offset_bits=0):
+    """``count`` unsigned ``bits``-wide fields of ``data`` (uint8), low bits first."""
+    data = np.asarray(data, np.uint8).reshape(-1)
+    idx = offset_bits + np.arange(count)[:, None] * bits + np.arange(bits)[None, :]
+    bit = (data[idx // 8] >> (idx % 8)) & 1
+    return (bit.astype(np.int64) << np.arange(bits)).sum(axis=1)
+
+
+def matmul_nbits(x, packed, scales, zero_points, bias, k, n, bits, block):
+    """``com.microsoft.MatMulNBits`` as onnxruntime defines it: ``(y, w)``.
+
+    ``w[n, k] = (code - zero_point) * scale`` (float32), y = x @ w^T (+ bias) in float64.
+    """
+    blocks = (k + block - 1) // block
+    blob = block * bits // 8
+    packed = np.asarray(packed, np.uint8).reshape(n, blocks, blob)
+    codes = np.stack([np.concatenate([_unpack_low_first(packed[r, b], bits, block) for b in range(blocks)])[:k]
+                      for r in range(n)])
+    if zero_points is None:
+        zp = np.full((n, blocks), float(1 << (bits - 1)))
+    elif np.asarray(zero_points).dtype == np.uint8:
+        row_bytes = (blocks * bits + 7) // 8
+        zb = np.asarray(zero_points, np.uint8).reshape(n, row_bytes)
+        zp = np.stack([_unpack_low_first(zb[r], bits, blocks) for r in range(n)]).astype(np.float64)
+    else:
+        zp = np.asarray(zero_points, np.float64).reshape(n, blocks)
+    sc = np.asarray(scales, F32).reshape(n, blocks)
+    zp_full = np.repeat(zp, block, axis=1)[:, :k]
+    sc_full = np.repeat(sc, block, axis=1)[:, :k]
+    w = ((codes - zp_full).astype(F32) * sc_full).astype(F32)
+    y = np.asarray(x, np.float64) @ w.T.astype(np.float64)
+    if bias is not None:
+        y = y + np.asarray(bias, np.float64)
+    return y.astype(F32), w
+
+
+def run_custom_node(onnx_path, x):
+    """Evaluates the single custom-domain node of ``onnx_path``: ``(y, bound)``.
+
+    MatMulNBits bound: a float32 dot product of K terms in any order and with the
+    weights factored per block, ``(K + 4) u sum_k |x_k w_k| + u |b|``.
+    """
+    import onnx
+    from onnx import helper as h, numpy_helper
+    model = onnx.load(onnx_path)
+    (node,) = model.graph.node
+    inits = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    attrs = {a.name: h.get_attribute_value(a) for a in node.attribute}
+    get = lambda i: inits[node.input[i]] if len(node.input) > i and node.input[i] else None
+    if (node.domain, node.op_type) == ("bitnet", "BitLinear"):
+        mode = attrs.get("activation_mode", b"per_token")
+        mode = mode.decode() if isinstance(mode, bytes) else mode
+        return bitlinear_node(x, get(1), get(2), get(3), mode, attrs.get("activation_bits", 8),
+                              attrs.get("group_size", 0), attrs.get("epsilon", 1e-5))
+    if (node.domain, node.op_type) == ("com.microsoft", "MatMulNBits"):
+        y, w = matmul_nbits(x, get(1), get(2), get(3), get(5), attrs["K"], attrs["N"],
+                            attrs.get("bits", 4), attrs["block_size"])
+        b = np.zeros(attrs["N"]) if get(5) is None else np.abs(get(5)).astype(np.float64)
+        mag = np.abs(np.asarray(x, np.float64)) @ np.abs(w.T.astype(np.float64))
+        bound = (attrs["K"] + 4) * U * mag + U * b + U * np.abs(y)
+        return y, bound.astype(F32)
+    raise ValueError(f"run_custom_node: {node.domain}.{node.op_type} is not a custom-domain linear node")
+
+
+# ----------------------------------------------------------------------------
 # CLI
 # ----------------------------------------------------------------------------
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--model", required=True, choices=sorted(MODELS))
+    p.add_argument("--model", required=True, choices=sorted(MODELS) + ["node"],
+                   help="node: the single bitnet.BitLinear or com.microsoft.MatMulNBits node of --onnx")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--onnx", help="read weights from this model's initializers")
     src.add_argument("--npz", help="read weights from export.py's sidecar .npz")
@@ -464,8 +634,33 @@ def main(argv=None):
                    help="print each layer's distance to a rounding tie (see margins())")
     p.add_argument("--lsb-out", help="write the per-element output LSB (see output_lsb) as .npy; "
                                      "use with compare.py --atol-file F --atol-scale N")
+    p.add_argument("--act-group-size", type=int, default=0,
+                   help="bitlinear158 with one activation scale per group of G features")
     args = p.parse_args(argv)
 
+    if args.act_group_size:
+        if args.model != "bitlinear158":
+            print("reference.py: --act-group-size applies to --model bitlinear158", file=sys.stderr)
+            return 2
+        weights = load_weights(args.onnx, args.npz)
+        y, bound = bitlinear158_grouped(np.load(args.input), weights, args.act_group_size)
+        np.save(args.out, y)
+        if args.atol_out:
+            np.save(args.atol_out, bound)
+        return 0
+    if args.model == "node":
+        if not args.onnx:
+            print("reference.py: --model node needs --onnx", file=sys.stderr)
+            return 2
+        try:
+            y, bound = run_custom_node(args.onnx, np.load(args.input))
+        except (ValueError, OverflowError, KeyError) as e:
+            print(f"reference.py: {e}", file=sys.stderr)
+            return 1
+        np.save(args.out, y)
+        if args.atol_out:
+            np.save(args.atol_out, bound)
+        return 0
     weights = load_weights(args.onnx, args.npz)
     x = np.load(args.input)
     trace = []
