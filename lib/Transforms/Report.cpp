@@ -11,7 +11,6 @@
 #include "bitnet-mlir/Transforms/Report.h"
 #include "bitnet-mlir/Transforms/Passes.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
@@ -398,9 +397,9 @@ void bitnet::printReportText(const ModelReport &report,
      << bitLinears << " BitLinear, " << report.layers.size() - bitLinears
      << " float); " << describeTokens(report) << "\n\n";
 
-  os << "Parameters (weights + bias) and bytes: " << baseline
-     << " weights at 2 bytes against the compiled storage (packed weights, "
-        "f32 scales and bias; float layers: their constants)\n";
+  os << "Parameters (weights + bias) and bytes: FP16 at 2 bytes per "
+        "parameter against the compiled storage (packed weights, f32 scales "
+        "and bias; float layers: their constants)\n";
   Table sizes;
   sizes.addRow({"layer", "kind", "m x n x p", "parameters", "FP16 bytes",
                 "compiled bytes", "ratio"});
@@ -520,7 +519,10 @@ static void writeSizes(llvm::json::OStream &json, int64_t parameters,
   json.attribute("parameters", parameters);
   json.attribute("bytes_fp16", fp16);
   json.attribute("bytes_compiled", compiled);
-  json.attribute("ratio", getRatio(fp16, compiled));
+  if (compiled)
+    json.attribute("ratio", getRatio(fp16, compiled));
+  else
+    json.attribute("ratio", nullptr);
 }
 
 void bitnet::printReportJson(const ModelReport &report,
@@ -534,11 +536,19 @@ void bitnet::printReportJson(const ModelReport &report,
     json.attributeObject("energy_pj_per_op", [&] {
       for (PrecisionClass c : kAllClasses) {
         OperationEnergy e = getOperationEnergy(c);
+        // The table's own digits rather than the nearest doubles' 17.
+        auto writeTableValue = [&](StringRef key, double picojoules) {
+          json.attributeBegin(key);
+          json.rawValue([&](llvm::raw_ostream &out) {
+            out << llvm::format("%g", picojoules);
+          });
+          json.attributeEnd();
+        };
         json.attributeObject(getPrecisionName(c), [&] {
-          json.attribute("add_45nm", e.add45nm);
-          json.attribute("add_7nm", e.add7nm);
-          json.attribute("mul_45nm", e.mul45nm);
-          json.attribute("mul_7nm", e.mul7nm);
+          writeTableValue("add_45nm", e.add45nm);
+          writeTableValue("add_7nm", e.add7nm);
+          writeTableValue("mul_45nm", e.mul45nm);
+          writeTableValue("mul_7nm", e.mul7nm);
         });
       }
     });
