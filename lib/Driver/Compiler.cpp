@@ -6,6 +6,7 @@
 #include "bitnet-mlir/Target/CPU.h"
 #include "bitnet-mlir/Target/Header.h"
 #include "bitnet-mlir/Target/ModelSignature.h"
+#include "bitnet-mlir/Transforms/Report.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -33,6 +34,9 @@ struct Plan {
   std::string modelName;
   std::unique_ptr<llvm::TargetMachine> targetMachine;
   std::unique_ptr<llvm::ToolOutputFile> mlirOutput, header;
+  /// --report: its options and, with --report-file, its file.
+  std::optional<ReportOptions> report;
+  std::unique_ptr<llvm::ToolOutputFile> reportFile;
 };
 } // namespace
 
@@ -101,6 +105,33 @@ static LogicalResult checkWritable(StringRef path, Location loc) {
   return success();
 }
 
+/// The --report options, checked; the report file, opened.
+static LogicalResult planReport(Plan &plan, const CompileOptions &options,
+                                Location loc) {
+  if (options.reportFormat.empty())
+    return success();
+  if (options.reportFormat != "text" && options.reportFormat != "json")
+    return emitError(loc) << "invalid --report='" << options.reportFormat
+                          << "' (expected text or json)";
+  FailureOr<PrecisionClass> baseline =
+      parseBaselinePrecision(options.reportBaseline);
+  if (failed(baseline))
+    return emitError(loc) << "invalid --report-baseline='"
+                          << options.reportBaseline
+                          << "' (expected fp16 or fp32)";
+  if (options.reportTokens < 1)
+    return emitError(loc) << "invalid --report-tokens=" << options.reportTokens
+                          << " (expected 1 or more)";
+  if (options.emitStage == EmitStage::Onnx && !plan.nativeKind)
+    return emitError(loc) << "--report needs the bitnet stage: use "
+                             "--emit=bitnet, --emit=llvm or a native output";
+  plan.report = ReportOptions{options.reportTokens, *baseline};
+  if (!options.reportPath.empty() &&
+      !(plan.reportFile = openOutput(options.reportPath, loc)))
+    return failure();
+  return success();
+}
+
 static FailureOr<Plan> makePlan(MLIRContext &context,
                                 const CompileOptions &options) {
   Location loc = UnknownLoc::get(&context);
@@ -150,6 +181,8 @@ static FailureOr<Plan> makePlan(MLIRContext &context,
   }
   if (!options.headerPath.empty() &&
       !(plan.header = openOutput(options.headerPath, loc)))
+    return failure();
+  if (failed(planReport(plan, options, loc)))
     return failure();
   return plan;
 }
@@ -260,10 +293,37 @@ LogicalResult bitnet::compileModel(MLIRContext &context,
     raiseOptions.blockRows = layout.blockRows;
     buildRaisePipeline(pm, raiseOptions);
   }
+  // --report: an analysis of the bitnet stage, with the reasons recognition
+  // gave (as remarks, which still print) for layers it kept float.
+  auto floatPathReasons = std::make_shared<FloatPathReasons>();
+  std::optional<ScopedDiagnosticHandler> reasonCollector;
+  if (plan->report) {
+    if (*inputStage == EmitStage::LLVM)
+      return emitError(UnknownLoc::get(&context))
+             << "--report needs input at the onnx or bitnet stage";
+    reasonCollector.emplace(&context, [floatPathReasons](Diagnostic &diag) {
+      constexpr StringLiteral marker = ": kept on the float path: ";
+      std::string text = diag.str();
+      size_t at = text.find(marker);
+      if (diag.getSeverity() == DiagnosticSeverity::Remark &&
+          at != std::string::npos)
+        (*floatPathReasons)[diag.getLocation()] =
+            text.substr(at + marker.size());
+      return failure(); // let the next handler print it
+    });
+    raw_ostream &reportStream = plan->reportFile ? plan->reportFile->os()
+                                : options.outputPath == "-" ? llvm::errs()
+                                                            : llvm::outs();
+    pm.addPass(createBitnetReportPass(*plan->report,
+                                      options.reportFormat == "json",
+                                      reportStream, floatPathReasons));
+  }
   if (*inputStage != EmitStage::LLVM && target == EmitStage::LLVM)
     buildLowerToLLVMPipeline(pm);
   if (failed(pm.run(*module)))
     return failure();
+  if (plan->reportFile)
+    plan->reportFile->keep();
   pipelineTiming.stop();
 
   if (plan->nativeKind) {

@@ -75,6 +75,22 @@ static cl::opt<std::string> linker(
     cl::desc("C compiler driver that links .so outputs (default: cc, "
              "clang-22, clang or gcc; <triple>-gcc when cross-compiling)"));
 
+static cl::opt<std::string> report(
+    "report", cl::ValueOptional, cl::value_desc("text|json"), cl::cat(category),
+    cl::desc("print parameters, bytes, arithmetic counts and energy per layer "
+             "against an FP16 baseline (docs/compile.md); to stdout, or "
+             "stderr when the compiled output goes to stdout"));
+static cl::opt<std::string>
+    reportFile("report-file", cl::value_desc("file"), cl::cat(category),
+               cl::desc("write the report there (implies --report)"));
+static cl::opt<int64_t> reportTokens(
+    "report-tokens", cl::init(1), cl::value_desc("N"), cl::cat(category),
+    cl::desc("--report counts every dynamic dimension as N (default 1: per "
+             "token)"));
+static cl::opt<std::string> reportBaseline(
+    "report-baseline", cl::init("fp16"), cl::value_desc("fp16|fp32"),
+    cl::cat(category), cl::desc("precision of the --report baseline"));
+
 static void printVersion(raw_ostream &os) {
   os << "bitnet-compile " << BITNET_MLIR_VERSION << "\n"
      << "  LLVM/MLIR " << LLVM_VERSION_STRING << "\n"
@@ -152,5 +168,12 @@ int main(int argc, char **argv) {
   options.encoding = encoding;
   options.packedLayout = packedLayout;
   options.linker = linker;
+  if (report.getNumOccurrences())
+    options.reportFormat = report.empty() ? "text" : report.getValue();
+  else if (!reportFile.empty())
+    options.reportFormat = "text";
+  options.reportPath = reportFile;
+  options.reportTokens = reportTokens;
+  options.reportBaseline = reportBaseline;
   return mlir::succeeded(mlir::bitnet::compileModel(context, options)) ? 0 : 1;
 }

@@ -44,6 +44,15 @@ struct CompileOptions {
   std::string packedLayout = "auto";
   /// C compiler driver that links .so outputs; empty: searched on PATH.
   std::string linker;
+
+  /// --report: "" (none), "text" or "json" (docs/compile.md, "--report").
+  std::string reportFormat;
+  /// Empty: stdout, or stderr when the compiled output goes to stdout.
+  std::string reportPath;
+  /// The size every dynamic dimension counts as (1: per token).
+  int64_t reportTokens = 1;
+  /// Precision of the float baseline: fp16 or fp32.
+  std::string reportBaseline = "fp16";
 };
 
 /// Imports, compiles and writes what the options ask for. Applies MLIR's

@@ -68,4 +68,30 @@ def BitnetPackWeightsPass : Pass<"bitnet-pack-weights", "func::FuncOp"> {
   let dependentDialects = ["::mlir::bitnet::BitnetDialect"];
 }
 
+def BitnetReportPass : Pass<"bitnet-report", "ModuleOp"> {
+  let summary = "Print parameters, bytes, arithmetic counts and energy per layer";
+  let description = [{
+    An analysis of a bitnet-stage module (after BitLinear recognition and
+    weight packing); the IR is not changed. Every matmul-like op is a layer:
+    `bitnet.packed_matmul` / `bitnet.ternary_matmul` (a BitLinear, with its
+    `bitnet.rescale`) and `onnx.MatMul` / `onnx.Gemm` left on the float path.
+    For each it prints the shape (m x n x p), parameters, bytes as FP16 and
+    as compiled, and the arithmetic of an FP16 (or FP32) baseline against the
+    compiled graph with the BitNet paper's per-operation energies at 45 nm
+    and 7 nm; docs/compile.md ("--report") describes the numbers and the
+    JSON schema. Dynamic dimensions count as `tokens`.
+
+    ```
+    bitnet-opt --bitnet-report='format=json tokens=512' model.mlir -o /dev/null
+    ```
+  }];
+  let options = [
+    Option<"format", "format", "std::string", "\"text\"", "text or json">,
+    Option<"tokens", "tokens", "int64_t", "1",
+           "the size of every dynamic dimension (1: per token)">,
+    Option<"baseline", "baseline", "std::string", "\"fp16\"",
+           "precision of the float baseline: fp16 or fp32">
+  ];
+}
+
 #endif // BITNET_TRANSFORMS_PASSES
