@@ -27,9 +27,18 @@ Every BitLinear is :class:`bitnet_layers.BitLinear158` without bias; the
 SubLN is that module's ``subln`` RMSNorm. The head is a plain float
 ``nn.Linear`` (b1.58 models keep embeddings and head in high precision).
 
-The rotary tables and the causal mask are precomputed for ``max_positions``
-and sliced to the input's length, so one export serves every sequence length
-up to ``max_positions`` when the sequence axis is dynamic.
+The rotary tables are precomputed for ``max_positions``, so one export serves
+every sequence length up to ``max_positions`` when the sequence axis is
+dynamic. Two ways to index them (``BitNetLMConfig.positions``):
+
+* ``gather`` (default): positions ``cumsum(ones_like(input_ids)) - 1``; the
+  tables are Gathered by position and the causal mask compares positions.
+  Every tensor's shape follows the input's, so ONNX shape inference types the
+  whole dynamic graph.
+* ``slice``: the tables and a precomputed ``-inf`` mask are Sliced to the
+  input length (``table[:S]``). In a dynamic export the Slice bounds are
+  runtime values, and ONNX (1.12) shape inference leaves the Slice output, and
+  everything after it, untyped.
 """
 
 import math
@@ -42,6 +51,7 @@ import torch.nn.functional as F
 from bitnet_layers import BitLinear158, RMSNorm
 
 FFN_KINDS = ("relu2", "swiglu")
+POSITION_KINDS = ("gather", "slice")
 
 
 @dataclass
@@ -59,10 +69,17 @@ class BitNetLMConfig:
     ffn_dim: int = None
     max_positions: int = 64
     rope_theta: float = 10000.0
+    #: How the rotary tables and the causal mask are indexed (see the module doc):
+    #: ``gather`` -- positions 0..S-1 from a cumulative sum over the input, tables
+    #: Gathered by position, mask from comparing positions; ``slice`` -- tables and
+    #: a precomputed mask Sliced to the input length.
+    positions: str = "gather"
 
     def __post_init__(self):
         if self.ffn_kind not in FFN_KINDS:
             raise ValueError(f"ffn_kind must be one of {FFN_KINDS}, got {self.ffn_kind!r}")
+        if self.positions not in POSITION_KINDS:
+            raise ValueError(f"positions must be one of {POSITION_KINDS}, got {self.positions!r}")
         if self.d_model % self.n_heads or (self.d_model // self.n_heads) % 2:
             raise ValueError("d_model / n_heads must be an even integer (rotary pairs)")
         if self.ffn_dim is None:
@@ -86,9 +103,13 @@ def rotary_tables(max_positions, head_dim, theta):
     return angles.cos().float(), angles.sin().float()
 
 
-def rotate_half(x):
-    """``[x1, x2] -> [-x2, x1]`` along the last axis."""
-    half = x.shape[-1] // 2
+def rotate_half(x, half):
+    """``[x1, x2] -> [-x2, x1]`` along the last axis, ``x1`` the first ``half`` entries.
+
+    ``half`` is a Python int (the model's head_dim / 2), not ``x.shape[-1] // 2``:
+    a traced shape would export as Shape/Gather/Div and a Slice with runtime
+    bounds, whose output ONNX shape inference cannot type.
+    """
     return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
 
 
@@ -100,6 +121,7 @@ class CausalSelfAttention(nn.Module):
         d = cfg.d_model
         self.n_heads = cfg.n_heads
         self.head_dim = cfg.head_dim
+        self.positions = cfg.positions
         self.q_proj = BitLinear158(d, d, bias=False)
         self.k_proj = BitLinear158(d, d, bias=False)
         self.v_proj = BitLinear158(d, d, bias=False)
@@ -107,24 +129,36 @@ class CausalSelfAttention(nn.Module):
         cos, sin = rotary_tables(cfg.max_positions, cfg.head_dim, cfg.rope_theta)
         self.register_buffer("rope_cos", cos, persistent=False)
         self.register_buffer("rope_sin", sin, persistent=False)
-        # Additive mask: 0 on and below the diagonal, -inf above. Every row keeps
-        # its diagonal, so no softmax row is all -inf.
-        mask = torch.full((cfg.max_positions, cfg.max_positions), float("-inf")).triu(1)
-        self.register_buffer("causal_mask", mask, persistent=False)
+        if self.positions == "slice":
+            # Additive mask: 0 on and below the diagonal, -inf above. Every row
+            # keeps its diagonal, so no softmax row is all -inf.
+            mask = torch.full((cfg.max_positions, cfg.max_positions), float("-inf")).triu(1)
+            self.register_buffer("causal_mask", mask, persistent=False)
 
     def split_heads(self, x, batch, seq):
         return x.reshape(batch, seq, self.n_heads, self.head_dim).transpose(1, 2)
 
-    def forward(self, h):
+    def forward(self, h, positions):
         batch, seq, d = h.shape
         q = self.split_heads(self.q_proj(h), batch, seq)
         k = self.split_heads(self.k_proj(h), batch, seq)
         v = self.split_heads(self.v_proj(h), batch, seq)
-        cos, sin = self.rope_cos[:seq], self.rope_sin[:seq]
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
+        if self.positions == "gather":
+            cos = self.rope_cos[positions].unsqueeze(1)  # [B, 1, S, head_dim]
+            sin = self.rope_sin[positions].unsqueeze(1)
+        else:
+            cos, sin = self.rope_cos[:seq], self.rope_sin[:seq]  # [S, head_dim]
+        half = self.head_dim // 2
+        q = q * cos + rotate_half(q, half) * sin
+        k = k * cos + rotate_half(k, half) * sin
         scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.head_dim)
-        scores = scores + self.causal_mask[:seq, :seq]
+        if self.positions == "gather":
+            # Key position after query position: masked. The diagonal never is,
+            # so no softmax row is all -inf.
+            future = positions.unsqueeze(-2) > positions.unsqueeze(-1)  # [B, S, S]
+            scores = scores.masked_fill(future.unsqueeze(1), float("-inf"))
+        else:
+            scores = scores + self.causal_mask[:seq, :seq]
         o = torch.matmul(F.softmax(scores, dim=-1), v)
         o = o.transpose(1, 2).reshape(batch, seq, d)
         return self.o_proj(o)
@@ -159,8 +193,8 @@ class DecoderLayer(nn.Module):
         self.ffn_norm = RMSNorm(cfg.d_model)
         self.ffn = FeedForward(cfg)
 
-    def forward(self, h):
-        h = h + self.attn(self.attn_norm(h))
+    def forward(self, h, positions):
+        h = h + self.attn(self.attn_norm(h), positions)
         return h + self.ffn(self.ffn_norm(h))
 
 
@@ -177,8 +211,11 @@ class BitNetLM(nn.Module):
 
     def forward(self, input_ids):
         h = self.embed(input_ids)
+        # Positions 0..S-1 per row, as a cumulative sum (the way models with a
+        # padding mask derive them), so their shape follows the input's.
+        positions = torch.ones_like(input_ids).cumsum(-1) - 1
         for layer in self.layers:
-            h = layer(h)
+            h = layer(h, positions)
         return self.head(self.norm(h))
 
 

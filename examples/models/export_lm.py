@@ -29,7 +29,7 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bitnet_lm import FFN_KINDS, BitNetLMConfig, build_lm  # noqa: E402
+from bitnet_lm import FFN_KINDS, POSITION_KINDS, BitNetLMConfig, build_lm  # noqa: E402
 
 
 def make_tokens(shape, vocab, seed):
@@ -72,6 +72,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", help="output FILE.onnx; FILE.npz is written beside it")
     p.add_argument("--ffn", choices=FFN_KINDS, default="relu2")
+    p.add_argument("--positions", choices=POSITION_KINDS, default="gather",
+                   help="rotary table / causal mask indexing (bitnet_lm.py)")
     p.add_argument("--ffn-dim", type=int, default=None, help="default: 256 (relu2), 172 (swiglu)")
     p.add_argument("--layers", type=int, default=2)
     p.add_argument("--d-model", type=int, default=64)
@@ -100,7 +102,7 @@ def main(argv=None):
 
     cfg = BitNetLMConfig(vocab_size=args.vocab, d_model=args.d_model, n_heads=args.heads,
                          n_layers=args.layers, ffn_kind=args.ffn, ffn_dim=args.ffn_dim,
-                         max_positions=args.max_positions)
+                         max_positions=args.max_positions, positions=args.positions)
     for b, s in [(args.batch, args.seq)] + ([args.tokens_shape] if args.tokens else []):
         if s > cfg.max_positions:
             p.error(f"sequence length {s} exceeds --max-positions {cfg.max_positions}")
