@@ -9,14 +9,16 @@ would export it. As in export.py the weight quantization stays in the graph
 export shape (``--batch``, ``--seq``) is baked in.
 
 A sidecar ``FILE.npz`` holds the float weights by state-dict name, the export
-input ``input_ids`` and the PyTorch output ``logits_torch``. ``--tokens`` writes
-further seeded inputs (with ``--tokens-shape BxS``) for tests at other shapes.
+input ``input_ids`` and the PyTorch output ``logits_torch``. ``--tokens DIR``
+writes seeded inputs ``DIR/ids_BxS.npy`` and their PyTorch logits
+``DIR/torch_BxS.npy`` for each ``--shapes BxS`` (tests at other shapes, one
+torch start-up for all).
 
 Examples::
 
     /usr/bin/python3 examples/models/export_lm.py --out examples/bitnet_lm.onnx
     /usr/bin/python3 examples/models/export_lm.py --dynamic --out examples/bitnet_lm_dynamic.onnx
-    /usr/bin/python3 examples/models/export_lm.py --tokens ids.npy --tokens-shape 3x37
+    /usr/bin/python3 examples/models/export_lm.py --tokens DIR --shapes 1x5 3x37
 """
 
 import argparse
@@ -89,33 +91,34 @@ def main(argv=None):
     p.add_argument("--constant-folding", action="store_true",
                    help="let torch fold weight-only subgraphs (off: keep the training form)")
     p.add_argument("--save-input", help="also write the export input_ids to this .npy")
-    p.add_argument("--tokens", help="write seeded input_ids of --tokens-shape to this .npy and, "
-                                    "with --logits, the PyTorch logits for them")
-    p.add_argument("--tokens-shape", type=parse_shape, default=None, help="BxS for --tokens")
-    p.add_argument("--tokens-seed", type=int, default=None, help="default: derived from the shape")
-    p.add_argument("--logits", help="with --tokens: write the PyTorch logits here")
+    p.add_argument("--tokens", metavar="DIR",
+                   help="write DIR/ids_BxS.npy (seeded input_ids) and DIR/torch_BxS.npy "
+                        "(PyTorch logits) for each of --shapes")
+    p.add_argument("--shapes", type=parse_shape, nargs="+", default=[], metavar="BxS")
+    p.add_argument("--tokens-seed", type=int, default=None,
+                   help="seed of every --tokens input (default: 1000 * B + S)")
     args = p.parse_args(argv)
     if not args.out and not args.tokens:
         p.error("nothing to do: give --out and/or --tokens")
-    if args.tokens and not args.tokens_shape:
-        p.error("--tokens needs --tokens-shape BxS")
+    if bool(args.tokens) != bool(args.shapes):
+        p.error("--tokens DIR and --shapes BxS ... go together")
 
     cfg = BitNetLMConfig(vocab_size=args.vocab, d_model=args.d_model, n_heads=args.heads,
                          n_layers=args.layers, ffn_kind=args.ffn, ffn_dim=args.ffn_dim,
                          max_positions=args.max_positions, positions=args.positions)
-    for b, s in [(args.batch, args.seq)] + ([args.tokens_shape] if args.tokens else []):
+    for b, s in [(args.batch, args.seq)] + args.shapes:
         if s > cfg.max_positions:
             p.error(f"sequence length {s} exceeds --max-positions {cfg.max_positions}")
     model = build_lm(cfg, args.seed)
 
     if args.tokens:
-        b, s = args.tokens_shape
-        seed = args.tokens_seed if args.tokens_seed is not None else 1000 * b + s
-        ids = make_tokens((b, s), cfg.vocab_size, seed)
-        np.save(args.tokens, ids.numpy())
-        if args.logits:
+        os.makedirs(args.tokens, exist_ok=True)
+        for b, s in args.shapes:
+            seed = args.tokens_seed if args.tokens_seed is not None else 1000 * b + s
+            ids = make_tokens((b, s), cfg.vocab_size, seed)
+            np.save(os.path.join(args.tokens, f"ids_{b}x{s}.npy"), ids.numpy())
             with torch.no_grad():
-                np.save(args.logits, model(ids).numpy())
+                np.save(os.path.join(args.tokens, f"torch_{b}x{s}.npy"), model(ids).numpy())
     if not args.out:
         return
 
