@@ -84,6 +84,8 @@ LogicalResult PackedConstantOp::verify() {
   return success();
 }
 
+OpFoldResult PackedConstantOp::fold(FoldAdaptor) { return getDataAttr(); }
+
 //===----------------------------------------------------------------------===//
 // QuantizeActivationsOp
 //===----------------------------------------------------------------------===//

@@ -24,6 +24,9 @@ def Bitnet_PackedConstantOp : Bitnet_Op<"packed_constant",
     $data attr-dict `->` type($weights)
   }];
   let hasVerifier = 1;
+  // ConstantLike ops must fold to their value: the greedy rewrite driver
+  // uniques constants by (folded value, type), and m_Constant reads the fold.
+  let hasFolder = 1;
 }
 
 def Bitnet_QuantizeActivationsOp : Bitnet_Op<"quantize_activations", [Pure]> {

@@ -108,3 +108,30 @@ func.func @shared(%a: tensor<1x8xi8>, %b: tensor<4x8xi8>) -> (tensor<1x2xi32>, t
   %1 = bitnet.ternary_matmul %b, %w : tensor<4x8xi8>, tensor<2x8xi8> -> tensor<4x2xi32>
   return %0, %1 : tensor<1x2xi32>, tensor<4x2xi32>
 }
+
+// -----
+
+// Weights of one shape and encoding stay distinct constants: the greedy
+// driver uniques ConstantLike ops by the value their folder returns, so
+// packed_constant must fold to its data. Without a folder every packed
+// constant of one type could look alike, and here the third matmul read the
+// second one's weights.
+// [1, -1, 0, 1] -> -110; [0, 1, 1, -1] -> codes 01 10 10 00 -> 41;
+// [-1, 0, 1, 1] -> codes 00 01 10 10 -> 0b10100100 = -92.
+// CHECK-LABEL: func @same_type_different_weights
+// CHECK-DAG: %[[W0:.*]] = bitnet.packed_constant dense<-110> : tensor<1x1xi8>
+// CHECK-DAG: %[[W1:.*]] = bitnet.packed_constant dense<41> : tensor<1x1xi8>
+// CHECK-DAG: %[[W2:.*]] = bitnet.packed_constant dense<-92> : tensor<1x1xi8>
+// CHECK: bitnet.packed_matmul %{{.*}}, %[[W0]]
+// CHECK: bitnet.packed_matmul %{{.*}}, %[[W1]]
+// CHECK: bitnet.packed_matmul %{{.*}}, %[[W2]]
+func.func @same_type_different_weights(%q: tensor<2x4xi8>)
+    -> (tensor<2x1xi32>, tensor<2x1xi32>, tensor<2x1xi32>) {
+  %w0 = arith.constant dense<[[1, -1, 0, 1]]> : tensor<1x4xi8>
+  %w1 = arith.constant dense<[[0, 1, 1, -1]]> : tensor<1x4xi8>
+  %w2 = arith.constant dense<[[-1, 0, 1, 1]]> : tensor<1x4xi8>
+  %a = bitnet.ternary_matmul %q, %w0 : tensor<2x4xi8>, tensor<1x4xi8> -> tensor<2x1xi32>
+  %b = bitnet.ternary_matmul %q, %w1 : tensor<2x4xi8>, tensor<1x4xi8> -> tensor<2x1xi32>
+  %c = bitnet.ternary_matmul %q, %w2 : tensor<2x4xi8>, tensor<1x4xi8> -> tensor<2x1xi32>
+  return %a, %b, %c : tensor<2x1xi32>, tensor<2x1xi32>, tensor<2x1xi32>
+}
