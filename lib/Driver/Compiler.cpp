@@ -306,9 +306,15 @@ LogicalResult bitnet::compileModel(MLIRContext &context,
       std::string text = diag.str();
       size_t at = text.find(marker);
       if (diag.getSeverity() == DiagnosticSeverity::Remark &&
-          at != std::string::npos)
-        (*floatPathReasons)[diag.getLocation()] =
-            text.substr(at + marker.size());
+          at != std::string::npos) {
+        // Ops of unnamed nodes can share a location: keep a reason only
+        // while it is the same for all of them.
+        std::string reason = text.substr(at + marker.size());
+        auto [it, inserted] =
+            floatPathReasons->try_emplace(diag.getLocation(), reason);
+        if (!inserted && it->second != reason)
+          it->second = "several nodes at this location (see the remarks)";
+      }
       return failure(); // let the next handler print it
     });
     raw_ostream &reportStream = plan->reportFile ? plan->reportFile->os()

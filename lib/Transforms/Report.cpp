@@ -195,22 +195,27 @@ private:
     if (auto packed = dyn_cast<PackedType>(weights.getType())) {
       layer.encoding = stringifyPackedEncoding(packed.getEncoding()).str();
       layer.parameters = packed.getRows() * packed.getCols();
-      layer.bytesCompiled = packed.getRows() * packed.getRowBytes();
+      layer.bytesCompiled = 1;
+      for (int64_t extent : packed.getStorageShape())
+        layer.bytesCompiled *= extent;
     } else {
       layer.encoding = "int8";
       layer.parameters = getNumElements(weights);
       layer.bytesCompiled = getStorageBytes(weights);
     }
-    // Scales and bias live in the rescale that consumes the sums.
+    // Scales, bias (and whatever else a rescale keeps per output) are the
+    // constants of the rescale that consumes the sums; the bias is also a
+    // parameter of the source model.
     for (Operation *user : op->getUsers()) {
       auto rescale = dyn_cast<RescaleOp>(user);
       if (!rescale)
         continue;
-      layer.bytesCompiled += getStorageBytes(rescale.getWeightScale());
-      if (Value bias = rescale.getBias()) {
+      for (Value operand : rescale->getOperands())
+        if (operand != rescale.getAcc() && operand != rescale.getActScale() &&
+            isConstant(operand))
+          layer.bytesCompiled += getStorageBytes(operand);
+      if (Value bias = rescale.getBias())
         layer.parameters += getNumElements(bias);
-        layer.bytesCompiled += getStorageBytes(bias);
-      }
     }
     layer.bytesFP16 = 2 * layer.parameters;
     layer.baseline =

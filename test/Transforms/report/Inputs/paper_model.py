@@ -25,8 +25,8 @@ q, kt, probs = (f"tensor<{heads}x{L}x{d}xf32>", f"tensor<{heads}x{d}x{L}xf32>",
                 f"tensor<{heads}x{L}x{L}xf32>")
 
 out = [f"func.func @main_graph(%x: {x}, %x4: {x4}, %q: {q}, %kt: {kt}, "
-       f"%probs: {probs}, %w_square: {square}, %w_up: {up}, %w_down: {down}, "
-       f"%s: tensor<1xf32>) {{"]
+       f"%probs: {probs}, %w_square: {square}, %w_up: {up}, %w_down: {down}) {{",
+       "  %s = arith.constant dense<1.0> : tensor<1xf32>"]
 
 
 def bitlinear(name, value, width, weights, weights_type, rows):
