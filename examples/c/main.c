@@ -46,16 +46,11 @@ int main(int argc, char **argv) {
       return fail("allocating the input", status);
     fill_input(&x);
   }
-  status = bitnet_model_output_alloc(model, BITNET_MLP_OUTPUT_Y, &y);
-  if (status != BITNET_OK) {
-    bitnet_tensor_free(&x);
-    return fail("allocating the output", status);
-  }
-
+  /* y.data == NULL: the run allocates y (static or dynamic shape alike) and
+   * we free it below; on failure nothing is left allocated. */
   status = bitnet_mlp_run(&x, &y); /* checks dtypes and shapes */
   if (status != BITNET_OK) {
     bitnet_tensor_free(&x);
-    bitnet_tensor_free(&y);
     return fail("running the model", status);
   }
 

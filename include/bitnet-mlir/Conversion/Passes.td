@@ -29,11 +29,16 @@ def ConvertOnnxToLinalgPass : Pass<"convert-onnx-to-linalg", "func::FuncOp"> {
   let description = [{
     Lowers every remaining `onnx` op to ops on tensors (linalg.generic and
     named linalg ops, tensor, arith, math). An op it cannot lower (an
-    unsupported type or a dynamic case) is an error naming the node.
+    unsupported type or a dynamic case) is an error naming the node. What
+    only the run-time sizes or data can violate (dynamic dimensions that
+    must agree, MatMul's K, a Reshape's element count, a Gather index in range) is
+    guarded by `cf.assert` with a message naming the node
+    (bitnet-checks-to-status turns those into the entry's status).
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::scf::SCFDialect"];
 }

@@ -251,6 +251,25 @@ Value onnx_to_linalg::buildElementwise(OpBuilder &b, Location loc,
                                        RankedTensorType resultType,
                                        ArrayRef<OpFoldResult> sizes,
                                        BodyBuilder body) {
+  // A dynamic dimension is read without broadcasting (getBroadcastMap): it
+  // must have the result's size, also when it turns out to be 1 at run time.
+  for (auto [index, input] : llvm::enumerate(inputs)) {
+    RankedTensorType type = getTensorType(input);
+    int64_t offset = resultType.getRank() - type.getRank();
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      Value size = tensor::DimOp::create(b, loc, input, d);
+      Value expected =
+          getValueOrCreateConstantIndexOp(b, loc, sizes[offset + d]);
+      Value equal = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          size, expected);
+      emitRuntimeCheck(b, loc, equal,
+                       "operand " + Twine(index) + " dimension " + Twine(d) +
+                           " does not match the other operands (a dynamic "
+                           "dimension does not broadcast from size 1)");
+    }
+  }
   Value init = createEmpty(b, loc, resultType, sizes);
   auto initType = getTensorType(init);
   MLIRContext *ctx = b.getContext();

@@ -2,6 +2,7 @@
 #include "Common.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 
@@ -25,6 +26,14 @@ InFlightDiagnostic onnx_to_linalg::emitNodeError(Operation *op) {
 
 LogicalResult onnx_to_linalg::nodeFailure(Operation *op, const Twine &message) {
   return emitNodeError(op) << message;
+}
+
+void onnx_to_linalg::emitRuntimeCheck(OpBuilder &b, Location loc,
+                                      Value condition, const Twine &what) {
+  std::string message;
+  if (std::optional<StringRef> node = onnx_ir::getNodeName(loc))
+    message = ("node '" + *node + "': ").str();
+  cf::AssertOp::create(b, loc, condition, message + what.str());
 }
 
 static bool isSupportedElementType(Type type) {

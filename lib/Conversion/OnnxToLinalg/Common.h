@@ -36,6 +36,12 @@ InFlightDiagnostic emitNodeError(Operation *op);
 /// Emits `node '...' (Op): <message>` and returns failure.
 LogicalResult nodeFailure(Operation *op, const Twine &message);
 
+/// A run-time check: `cf.assert condition` with the message "node '<name>':
+/// <what>" (the node from `loc`). The entry function reports a failed check
+/// as an error status (bitnet-checks-to-status).
+void emitRuntimeCheck(OpBuilder &b, Location loc, Value condition,
+                      const Twine &what);
+
 /// Whether `op`'s operand and result types are ones the lowering handles:
 /// ranked tensors (or `none`) of f16/bf16/f32/f64/i1/i8/i16/i32/i64 and
 /// ui8/ui16/ui32/ui64.

@@ -80,8 +80,17 @@ struct GatherLowering : OnnxPattern<onnx::GatherOp> {
         indexMap,
         [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange args) {
           IndexMath bm{b, l};
+          Value index = scalarToIndex(b, l, args[0]);
+          Value inRange = arith::AndIOp::create(
+              b, l,
+              bm.cmp(arith::CmpIPredicate::sge, index,
+                     bm.sub(bm.c(0), axisSize)),
+              bm.cmp(arith::CmpIPredicate::slt, index, axisSize));
+          emitRuntimeCheck(b, l, inRange,
+                           "an index is out of range for data axis " +
+                               Twine(axis));
           SmallVector<Value> coords(ivs.begin(), ivs.begin() + axis);
-          coords.push_back(bm.wrap(scalarToIndex(b, l, args[0]), axisSize));
+          coords.push_back(bm.wrap(index, axisSize));
           coords.append(ivs.begin() + axis + q, ivs.end());
           return tensor::ExtractOp::create(b, l, data, coords);
         });

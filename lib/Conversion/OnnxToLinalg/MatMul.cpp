@@ -28,6 +28,7 @@ public:
         transB(transB) {}
 
   Value build() {
+    checkDynamicSizes();
     int64_t rankA = getTensorType(lhs).getRank();
     int64_t rankB = getTensorType(rhs).getRank();
     if (!transA && !transB) {
@@ -40,6 +41,34 @@ public:
   }
 
 private:
+  /// Run-time checks of what the types leave open: equal K, and batch
+  /// dimensions that must agree (a dynamic one does not broadcast from 1).
+  void checkDynamicSizes() {
+    RankedTensorType typeA = getTensorType(lhs), typeB = getTensorType(rhs);
+    auto checkEqual = [&](int64_t dimA, int64_t dimB, const Twine &what) {
+      if (!typeA.isDynamicDim(dimA) && !typeB.isDynamicDim(dimB))
+        return;
+      Value sizeA = tensor::DimOp::create(b, loc, lhs, dimA);
+      Value sizeB = tensor::DimOp::create(b, loc, rhs, dimB);
+      emitRuntimeCheck(b, loc,
+                       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                             sizeA, sizeB),
+                       what);
+    };
+    checkEqual(typeA.getRank() - (transA ? 2 : 1),
+               typeB.getRank() - (transB ? 1 : 2),
+               "the operands' inner (K) dimensions differ");
+    int64_t common = std::min(typeA.getRank(), typeB.getRank()) - 2;
+    for (int64_t i = 1; i <= common; ++i) {
+      int64_t dimA = typeA.getRank() - 2 - i, dimB = typeB.getRank() - 2 - i;
+      if (typeA.getDimSize(dimA) == 1 || typeB.getDimSize(dimB) == 1)
+        continue; // a static 1 broadcasts
+      checkEqual(dimA, dimB,
+                 "the operands' batch dimensions differ (a dynamic dimension "
+                 "does not broadcast from size 1)");
+    }
+  }
+
   int64_t numBatchDims() const {
     return std::max(getTensorType(lhs).getRank(),
                     getTensorType(rhs).getRank()) -

@@ -79,8 +79,8 @@ struct ConvertOnnxToLinalgPass
 
     ConversionTarget target(*ctx);
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
-                           arith::ArithDialect, math::MathDialect,
-                           scf::SCFDialect>();
+                           arith::ArithDialect, cf::ControlFlowDialect,
+                           math::MathDialect, scf::SCFDialect>();
     target.addIllegalDialect<onnx_ir::OnnxDialect>();
     // A used NoValue stays until its users are lowered; it is erased below.
     target.addDynamicallyLegalOp<onnx_ir::NoValueOp>(

@@ -34,6 +34,17 @@ RankedTensorType refineType(RankedTensorType type,
   return type.clone(shape);
 }
 
+/// The run-time sizes of a Reshape must hold exactly the input's elements (a
+/// dynamic length that breaks the requested shape).
+static void checkElementCount(OpBuilder &b, Location loc, Value data,
+                              ArrayRef<OpFoldResult> sizes) {
+  IndexMath m{b, loc};
+  Value total = productOfSizes(b, loc, tensor::getMixedSizes(b, loc, data));
+  emitRuntimeCheck(b, loc, m.eq(productOfSizes(b, loc, sizes), total),
+                   "the requested shape does not hold the input's number of "
+                   "elements");
+}
+
 struct ReshapeLowering : OnnxPattern<onnx::ReshapeOp> {
   using OnnxPattern::OnnxPattern;
   LogicalResult lower(onnx::ReshapeOp op, OpAdaptor adaptor,
@@ -57,6 +68,8 @@ struct ReshapeLowering : OnnxPattern<onnx::ReshapeOp> {
       SmallVector<OpFoldResult> sizes;
       for (int64_t dim : resultType.getShape())
         sizes.push_back(rewriter.getIndexAttr(dim));
+      if (!getTensorType(data).hasStaticShape())
+        checkElementCount(rewriter, loc, data, sizes);
       rewriter.replaceOp(op, reshapeTo(rewriter, loc, data, resultType, sizes));
       return success();
     }
@@ -90,6 +103,7 @@ struct ReshapeLowering : OnnxPattern<onnx::ReshapeOp> {
       finalSizes.push_back(getAsOpFoldResult(
           m.select(m.eq(value, m.c(-1)), inferred, sizes[i])));
     }
+    checkElementCount(rewriter, loc, data, finalSizes);
     RankedTensorType refined = refineType(resultType, finalSizes);
     Value result = reshapeTo(rewriter, loc, data, refined, finalSizes);
     rewriter.replaceOp(op, castToType(rewriter, loc, result, resultType));

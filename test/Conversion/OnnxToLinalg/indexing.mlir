@@ -1,7 +1,8 @@
 // RUN: bitnet-opt %s --convert-onnx-to-linalg -split-input-file | FileCheck %s
 
 // Gather: a generic over the result that reads the data with tensor.extract
-// at the (wrapped) index; one constant index is a slice.
+// at the (wrapped) index, after a run-time check that the index is in
+// [-n, n); one constant index is a slice.
 // CHECK-DAG: #[[IDX:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
 // CHECK-LABEL: func.func @gather
 // CHECK-SAME: (%[[X:.+]]: tensor<5x8xf32>, %[[I:.+]]: tensor<2x3xi64>)
@@ -10,6 +11,10 @@
 // CHECK-NEXT: ^bb0(%[[V:.+]]: i64, %{{.+}}: f32):
 // CHECK-NEXT:   %[[ROW:.+]] = linalg.index 0 : index
 // CHECK:        %[[J:.+]] = arith.index_cast %[[V]] : i64 to index
+// CHECK:        %[[LO:.+]] = arith.cmpi sge, %[[J]], %{{.+}} : index
+// CHECK-NEXT:   %[[HI:.+]] = arith.cmpi slt, %[[J]], %[[N]] : index
+// CHECK-NEXT:   %[[OK:.+]] = arith.andi %[[LO]], %[[HI]] : i1
+// CHECK-NEXT:   cf.assert %[[OK]], "an index is out of range for data axis 1"
 // CHECK:        %[[NEG:.+]] = arith.cmpi slt, %[[J]], %{{.+}} : index
 // CHECK-NEXT:   %[[UP:.+]] = arith.addi %[[J]], %[[N]] : index
 // CHECK-NEXT:   %[[W:.+]] = arith.select %[[NEG]], %[[UP]], %[[J]] : index
