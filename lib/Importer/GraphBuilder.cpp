@@ -64,9 +64,29 @@ Value GraphBuilder::getNoValue() {
   return noValue;
 }
 
+/// The dim_param names of a tensor type as kOnnxDimParamsAttr, or null when
+/// no dimension has one. ONNX shape inference names the dimensions it cannot
+/// tell "unk__<n>": those name nothing the model declared and are dropped.
+static ArrayAttr getDimParams(Builder &builder, const onnx::TypeProto &type) {
+  if (!type.has_tensor_type() || !type.tensor_type().has_shape())
+    return nullptr;
+  SmallVector<Attribute> names;
+  bool any = false;
+  for (const onnx::TensorShapeProto_Dimension &dim :
+       type.tensor_type().shape().dim()) {
+    StringRef name = dim.has_dim_param() ? StringRef(dim.dim_param()) : "";
+    if (name.starts_with("unk__"))
+      name = "";
+    any |= !name.empty();
+    names.push_back(builder.getStringAttr(name));
+  }
+  return any ? builder.getArrayAttr(names) : nullptr;
+}
+
 LogicalResult GraphBuilder::addArguments(func::FuncOp func) {
   SmallVector<Type> types;
   SmallVector<StringRef> names;
+  SmallVector<ArrayAttr> dimParams;
   for (const onnx::ValueInfoProto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
@@ -80,10 +100,14 @@ LogicalResult GraphBuilder::addArguments(func::FuncOp func) {
         body->addArgument(*type, model.getNameLoc(input.name()));
     types.push_back(*type);
     names.push_back(input.name());
+    dimParams.push_back(getDimParams(builder, input.type()));
   }
   func.setFunctionType(builder.getFunctionType(types, {}));
-  for (auto [index, name] : llvm::enumerate(names))
+  for (auto [index, name] : llvm::enumerate(names)) {
     func.setArgAttr(index, kOnnxNameAttr, builder.getStringAttr(name));
+    if (dimParams[index])
+      func.setArgAttr(index, kOnnxDimParamsAttr, dimParams[index]);
+  }
   return success();
 }
 
@@ -234,9 +258,12 @@ LogicalResult GraphBuilder::addReturn(func::FuncOp func) {
   func::ReturnOp::create(builder, model.getFileLoc(), results);
   func.setFunctionType(builder.getFunctionType(func.getArgumentTypes(),
                                                ValueRange(results).getTypes()));
-  for (auto [index, output] : llvm::enumerate(graph.output()))
+  for (auto [index, output] : llvm::enumerate(graph.output())) {
     func.setResultAttr(index, kOnnxNameAttr,
                        builder.getStringAttr(output.name()));
+    if (ArrayAttr dimParams = getDimParams(builder, output.type()))
+      func.setResultAttr(index, kOnnxDimParamsAttr, dimParams);
+  }
   return success();
 }
 

@@ -6,6 +6,8 @@
 #ifndef BITNET_LIB_PIPELINES_PIPELINEPASSES_H
 #define BITNET_LIB_PIPELINES_PIPELINEPASSES_H
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -14,6 +16,11 @@
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::bitnet {
+
+/// Marks the `!llvm.ptr` argument through which the entry function hands a
+/// dynamically shaped result to the caller (one per such result, in order).
+inline constexpr llvm::StringLiteral kResultDescriptorAttr =
+    "bitnet.result_descriptor";
 
 #define GEN_PASS_DECL
 #include "PipelinePasses.h.inc"

@@ -8,6 +8,7 @@
 #include "bitnet-mlir/Transforms/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
@@ -47,10 +48,10 @@ void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
   tensorPm.addPass(createCanonicalizerPass());
   tensorPm.addPass(createCSEPass());
 
-  // 2. Buffers: identity layouts at function boundaries, every result an
-  // out-parameter the caller allocates (docs/abi.md). A returned allocation
-  // becomes the out-parameter itself; a returned argument, constant or view
-  // is copied into it.
+  // 2. Buffers: identity layouts at function boundaries. Static results of
+  // the entry function become out-parameters the caller allocates; dynamic
+  // ones stay results through deallocation, which leaves them to the caller,
+  // and are then handed over through descriptors (docs/abi.md).
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
@@ -60,18 +61,17 @@ void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
   // Drops the memref iter_args of the in-place loops.
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createBitnetUniqueResultBuffersPass());
-  bufferization::BufferResultsToOutParamsPassOptions outParamsOptions;
-  outParamsOptions.hoistStaticAllocs = true;
-  outParamsOptions.hoistDynamicAllocs = true;
-  outParamsOptions.modifyPublicFunctions = true;
-  pm.addPass(
-      bufferization::createBufferResultsToOutParamsPass(outParamsOptions));
+  pm.addPass(createBitnetEntryResultsToOutParamsPass());
   bufferization::BufferDeallocationPipelineOptions deallocOptions;
   bufferization::buildBufferDeallocationPipeline(pm, deallocOptions);
+  // Clones that make returned buffers owned become alloc + copy.
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createBitnetResultsToDescriptorsPass());
 
   // 3. Loops.
   OpPassManager &loopsPm = pm.nest<func::FuncOp>();
   loopsPm.addPass(createBitnetLowerStridedCopiesPass());
+  loopsPm.addPass(createBitnetExpandDynamicGroupsPass());
   loopsPm.addPass(createConvertLinalgToLoopsPass());
   loopsPm.addPass(createLowerAffinePass());
   loopsPm.addPass(createCanonicalizerPass());
@@ -80,6 +80,7 @@ void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
   // 4. LLVM. The runtime calls _mlir_ciface_main_graph.
   pm.addPass(createBitnetEmitCInterfacePass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createBitnetChecksToStatusPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   // Math ops with an LLVM intrinsic first (math.roundeven ->

@@ -62,6 +62,20 @@ static FailureOr<TensorSignature> getTensorSignature(func::FuncOp func,
   tensor.dtype = static_cast<int32_t>(*code);
   for (int64_t dim : shaped.getShape())
     tensor.shape.push_back(ShapedType::isDynamic(dim) ? -1 : dim);
+  // Names of dynamic dimensions only: a static one needs no agreement check.
+  auto dimParams =
+      attrs ? dyn_cast_or_null<ArrayAttr>(attrs.get("onnx.dim_params"))
+            : nullptr;
+  if (dimParams && dimParams.size() == tensor.shape.size()) {
+    bool any = false;
+    for (auto [dim, param] : llvm::zip_equal(tensor.shape, dimParams)) {
+      auto name = dyn_cast<StringAttr>(param);
+      tensor.dimNames.push_back(dim < 0 && name ? name.str() : "");
+      any |= !tensor.dimNames.back().empty();
+    }
+    if (!any)
+      tensor.dimNames.clear();
+  }
   return tensor;
 }
 
@@ -87,12 +101,17 @@ FailureOr<ModelSignature> bitnet::getModelSignature(func::FuncOp func) {
 
 static ArrayAttr getTensorsAttr(Builder &b, ArrayRef<TensorSignature> tensors) {
   SmallVector<Attribute> result;
-  for (const TensorSignature &tensor : tensors)
-    result.push_back(b.getDictionaryAttr({
+  for (const TensorSignature &tensor : tensors) {
+    SmallVector<NamedAttribute> fields = {
         b.getNamedAttr("name", b.getStringAttr(tensor.name)),
         b.getNamedAttr("dtype", b.getI32IntegerAttr(tensor.dtype)),
-        b.getNamedAttr("shape", b.getDenseI64ArrayAttr(tensor.shape)),
-    }));
+        b.getNamedAttr("shape", b.getDenseI64ArrayAttr(tensor.shape))};
+    if (!tensor.dimNames.empty())
+      fields.push_back(b.getNamedAttr(
+          "dim_names", b.getStrArrayAttr(SmallVector<StringRef>(
+                           tensor.dimNames.begin(), tensor.dimNames.end()))));
+    result.push_back(b.getDictionaryAttr(fields));
+  }
   return b.getArrayAttr(result);
 }
 
@@ -117,12 +136,26 @@ static LogicalResult parseTensors(Operation *op, DictionaryAttr dict,
     auto dtype = tensorDict ? tensorDict.getAs<IntegerAttr>("dtype") : nullptr;
     auto shape =
         tensorDict ? tensorDict.getAs<DenseI64ArrayAttr>("shape") : nullptr;
-    if (!name || !dtype || !shape)
+    auto dimNames =
+        tensorDict ? tensorDict.getAs<ArrayAttr>("dim_names") : nullptr;
+    std::vector<std::string> names;
+    for (Attribute dimName : dimNames ? dimNames.getValue()
+                                      : ArrayRef<Attribute>()) {
+      auto text = dyn_cast<StringAttr>(dimName);
+      if (!text)
+        return emitError(op->getLoc()) << kSignatureAttrName << ": malformed "
+                                       << key << " entry " << element;
+      names.push_back(text.str());
+    }
+    if (!name || !dtype || !shape ||
+        (!names.empty() &&
+         names.size() != static_cast<size_t>(shape.size())))
       return emitError(op->getLoc()) << kSignatureAttrName << ": malformed "
                                      << key << " entry " << element;
     tensors.push_back({name.str(), static_cast<int32_t>(dtype.getInt()),
                        std::vector<int64_t>(shape.asArrayRef().begin(),
-                                            shape.asArrayRef().end())});
+                                            shape.asArrayRef().end()),
+                       std::move(names)});
   }
   return success();
 }

@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* A ranked memref descriptor with room for the largest rank. For rank r the
  * ABI struct is {allocated, aligned, offset, sizes[r], strides[r]}: the same
@@ -52,6 +53,17 @@ static bitnet_status validate_infos(const bitnet_model_info *m,
   return BITNET_OK;
 }
 
+static bitnet_status validate_errors(const bitnet_model_info *m) {
+  if (m->num_errors < 0 || (m->num_errors > 0 && !m->errors))
+    return bitnet_fail(BITNET_ERR_ABI, "model '%s': bad error list (%d"
+                       " entries)", model_name(m), (int)m->num_errors);
+  for (int32_t i = 0; i < m->num_errors; ++i)
+    if (!m->errors[i])
+      return bitnet_fail(BITNET_ERR_ABI, "model '%s': error message %d is"
+                         " NULL", model_name(m), (int)i);
+  return BITNET_OK;
+}
+
 bitnet_status bitnet_model_validate(const bitnet_model_info *m) {
   if (!m)
     return bitnet_fail(BITNET_ERR_ARGUMENT, "model info is NULL");
@@ -66,6 +78,8 @@ bitnet_status bitnet_model_validate(const bitnet_model_info *m) {
   bitnet_status s = validate_infos(m, "input", m->num_inputs, m->inputs);
   if (s == BITNET_OK)
     s = validate_infos(m, "output", m->num_outputs, m->outputs);
+  if (s == BITNET_OK)
+    s = validate_errors(m);
   return s;
 }
 
@@ -99,6 +113,53 @@ static bitnet_status check_tensor(const char *kind, const bitnet_tensor_info *ti
   return BITNET_OK;
 }
 
+static int is_dynamic(const bitnet_tensor_info *ti) {
+  for (int32_t d = 0; d < ti->rank; ++d)
+    if (ti->shape[d] < 0)
+      return 1;
+  return 0;
+}
+
+int bitnet_model_output_is_dynamic(const bitnet_model_info *m, int32_t index) {
+  if (bitnet_model_validate(m) != BITNET_OK || index < 0 ||
+      index >= m->num_outputs)
+    return -1;
+  return is_dynamic(&m->outputs[index]);
+}
+
+static const char *dim_name(const bitnet_tensor_info *ti, int32_t d) {
+  return ti->dim_names ? ti->dim_names[d] : NULL;
+}
+
+/* Input dimensions that share a dim_param name must agree: the first
+ * occurrence of each name fixes its size. Quadratic in the number of
+ * dimensions, which is small. */
+static bitnet_status check_shared_dims(const bitnet_model_info *m,
+                                       const bitnet_tensor *inputs) {
+  for (int32_t i = 0; i < m->num_inputs; ++i)
+    for (int32_t d = 0; d < m->inputs[i].rank; ++d) {
+      const char *name = dim_name(&m->inputs[i], d);
+      if (!name)
+        continue;
+      for (int32_t j = 0; j <= i; ++j)
+        for (int32_t e = 0; e < m->inputs[j].rank && (j < i || e < d); ++e) {
+          const char *other = dim_name(&m->inputs[j], e);
+          if (!other || strcmp(name, other) != 0)
+            continue;
+          if (inputs[i].shape[d] != inputs[j].shape[e])
+            return bitnet_fail(
+                BITNET_ERR_SHAPE,
+                "input '%s' dimension %d ('%s') is %lld, but input '%s'"
+                " dimension %d, which has the same name, is %lld",
+                m->inputs[i].name, (int)d, name, (long long)inputs[i].shape[d],
+                m->inputs[j].name, (int)e, (long long)inputs[j].shape[e]);
+          j = i + 1; /* compared with the first occurrence: done */
+          break;
+        }
+    }
+  return BITNET_OK;
+}
+
 static void fill_descriptor(descriptor *d, const bitnet_tensor *t) {
   d->allocated = t->data;
   d->aligned = t->data;
@@ -110,6 +171,72 @@ static void fill_descriptor(descriptor *d, const bitnet_tensor *t) {
     strides[i] = stride;
     stride *= t->shape[i]; /* cannot overflow: numel was checked */
   }
+}
+
+/* Copies the elements of a strided descriptor into the row-major `dst`. */
+static void copy_strided(char *dst, const char *src, const int64_t *sizes,
+                         const int64_t *strides, int32_t rank, size_t elem) {
+  int64_t index[BITNET_MAX_RANK] = {0};
+  int64_t numel = 1;
+  for (int32_t d = 0; d < rank; ++d)
+    numel *= sizes[d];
+  for (int64_t n = 0; n < numel; ++n) {
+    int64_t offset = 0;
+    for (int32_t d = 0; d < rank; ++d)
+      offset += index[d] * strides[d];
+    memcpy(dst + (size_t)n * elem, src + offset * (int64_t)elem, elem);
+    for (int32_t d = rank - 1; d >= 0 && ++index[d] == sizes[d]; --d)
+      index[d] = 0;
+  }
+}
+
+/* Turns the descriptor a model filled for a dynamic output into a runtime
+ * tensor and takes over its buffer (`allocated`, from the C library's
+ * malloc): adopted as is when it is contiguous at offset 0, else copied and
+ * freed. Always consumes the buffer. */
+static bitnet_status adopt_output(const bitnet_tensor_info *ti,
+                                  const descriptor *d, bitnet_tensor *out) {
+  const int64_t *sizes = d->sizes_strides, *strides = sizes + ti->rank;
+  out->dtype = ti->dtype;
+  out->rank = ti->rank;
+  out->data = NULL;
+  for (int32_t i = 0; i < ti->rank; ++i)
+    out->shape[i] = sizes[i];
+  bitnet_status s = BITNET_OK;
+  int64_t numel = bitnet_tensor_numel(out);
+  for (int32_t i = 0; i < ti->rank && s == BITNET_OK; ++i)
+    if (sizes[i] < 0 || (ti->shape[i] >= 0 && sizes[i] != ti->shape[i]))
+      s = bitnet_fail(BITNET_ERR_ABI,
+                      "output '%s' dimension %d: the model returned size %lld",
+                      ti->name, (int)i, (long long)sizes[i]);
+  if (s == BITNET_OK && numel < 0)
+    s = bitnet_fail(BITNET_ERR_ABI, "output '%s': element count overflows",
+                    ti->name);
+  if (s == BITNET_OK && numel > 0 && !d->aligned)
+    s = bitnet_fail(BITNET_ERR_ABI, "output '%s': the model returned no data",
+                    ti->name);
+  if (s != BITNET_OK) {
+    free(d->allocated);
+    return s;
+  }
+  int contiguous = d->offset == 0 && d->aligned == d->allocated && numel > 0;
+  for (int64_t i = ti->rank - 1, stride = 1; i >= 0 && contiguous; --i) {
+    if (sizes[i] != 1 && strides[i] != stride)
+      contiguous = 0;
+    stride *= sizes[i];
+  }
+  if (contiguous) {
+    out->data = d->allocated;
+    return BITNET_OK;
+  }
+  s = bitnet_tensor_alloc(out, ti->dtype, ti->rank, sizes);
+  if (s == BITNET_OK && numel > 0)
+    copy_strided(out->data,
+                 (const char *)d->aligned +
+                     d->offset * (int64_t)bitnet_dtype_size(ti->dtype),
+                 sizes, strides, ti->rank, bitnet_dtype_size(ti->dtype));
+  free(d->allocated);
+  return s;
 }
 
 bitnet_status bitnet_model_run(const bitnet_model_info *m,
@@ -129,39 +256,94 @@ bitnet_status bitnet_model_run(const bitnet_model_info *m,
   for (int32_t i = 0; i < num_inputs; ++i)
     if ((s = check_tensor("input", &m->inputs[i], &inputs[i])) != BITNET_OK)
       return s;
-  for (int32_t i = 0; i < num_outputs; ++i)
-    if ((s = check_tensor("output", &m->outputs[i], &outputs[i])) != BITNET_OK)
+  if ((s = check_shared_dims(m, inputs)) != BITNET_OK)
+    return s;
+  for (int32_t i = 0; i < num_outputs; ++i) {
+    const bitnet_tensor_info *ti = &m->outputs[i];
+    if (is_dynamic(ti) && outputs[i].data)
+      return bitnet_fail(BITNET_ERR_ARGUMENT,
+                         "output '%s' has a dynamic shape: pass data = NULL,"
+                         " the model allocates it (free it with"
+                         " bitnet_tensor_free)", ti->name);
+    if (outputs[i].data &&
+        (s = check_tensor("output", ti, &outputs[i])) != BITNET_OK)
       return s;
+  }
 
   size_t n = (size_t)num_inputs + (size_t)num_outputs;
   descriptor local_desc[LOCAL_TENSORS];
   void *local_ptrs[LOCAL_TENSORS];
+  char local_owned[LOCAL_TENSORS];
   descriptor *desc = local_desc;
   void **ptrs = local_ptrs;
+  char *owned = local_owned; /* per output: data allocated by this call */
   if (n > LOCAL_TENSORS) {
     desc = malloc(n * sizeof *desc);
     ptrs = malloc(n * sizeof *ptrs);
-    if (!desc || !ptrs) {
+    owned = malloc(n);
+    if (!desc || !ptrs || !owned) {
       free(desc);
       free(ptrs);
+      free(owned);
       return bitnet_fail(BITNET_ERR_MEMORY,
                          "model '%s': no memory for %zu descriptors", m->name,
                          n);
     }
   }
-  for (size_t i = 0; i < n; ++i) {
+  memset(owned, 0, n);
+  /* Static outputs without a buffer get one now; dynamic ones get a zeroed
+   * descriptor that the model fills. */
+  for (int32_t i = 0; i < num_outputs && s == BITNET_OK; ++i) {
+    if (outputs[i].data || is_dynamic(&m->outputs[i]))
+      continue;
+    s = bitnet_model_output_alloc(m, i, &outputs[i]);
+    owned[i] = s == BITNET_OK;
+  }
+  for (size_t i = 0; i < n && s == BITNET_OK; ++i) {
+    ptrs[i] = &desc[i];
+    if (i >= (size_t)num_inputs &&
+        is_dynamic(&m->outputs[i - (size_t)num_inputs])) {
+      memset(&desc[i], 0, sizeof desc[i]);
+      continue;
+    }
     const bitnet_tensor *t = i < (size_t)num_inputs
                                  ? &inputs[i]
                                  : &outputs[i - (size_t)num_inputs];
     fill_descriptor(&desc[i], t);
-    ptrs[i] = &desc[i];
   }
-  m->invoke(ptrs);
+  int invoked = s == BITNET_OK;
+  int32_t code = invoked ? m->invoke(ptrs) : 0;
+  if (code != 0)
+    s = code > 0 && code <= m->num_errors
+            ? bitnet_fail(BITNET_ERR_CHECK, "model '%s': %s", m->name,
+                          m->errors[code - 1])
+            : bitnet_fail(BITNET_ERR_ABI,
+                          "model '%s': invoke returned %d, outside 0..%d",
+                          m->name, (int)code, (int)m->num_errors);
+  /* Dynamic outputs: adopted while all goes well; once anything failed,
+   * whatever the model handed over is freed (a failed check hands over
+   * nothing: free(NULL)). */
+  for (int32_t i = 0; i < num_outputs && invoked; ++i) {
+    const descriptor *d = &desc[(size_t)num_inputs + (size_t)i];
+    if (!is_dynamic(&m->outputs[i]))
+      continue;
+    if (s == BITNET_OK) {
+      s = adopt_output(&m->outputs[i], d, &outputs[i]);
+      owned[i] = s == BITNET_OK;
+    } else {
+      free(d->allocated);
+    }
+  }
+  if (s != BITNET_OK)
+    for (int32_t i = 0; i < num_outputs; ++i)
+      if (owned[i])
+        bitnet_tensor_free(&outputs[i]);
   if (desc != local_desc) {
     free(desc);
     free(ptrs);
+    free(owned);
   }
-  return BITNET_OK;
+  return s;
 }
 
 bitnet_status bitnet_model_output_alloc(const bitnet_model_info *m,
@@ -182,7 +364,8 @@ bitnet_status bitnet_model_output_alloc(const bitnet_model_info *m,
   for (int32_t d = 0; d < ti->rank; ++d)
     if (ti->shape[d] < 0)
       return bitnet_fail(BITNET_ERR_SHAPE,
-                         "output '%s' dimension %d is dynamic; allocate it with"
-                         " bitnet_tensor_alloc", ti->name, (int)d);
+                         "output '%s' dimension %d is dynamic: the model"
+                         " allocates it (pass data = NULL to"
+                         " bitnet_model_run)", ti->name, (int)d);
   return bitnet_tensor_alloc(out_tensor, ti->dtype, ti->rank, ti->shape);
 }

@@ -19,6 +19,7 @@ const char *bitnet_status_string(bitnet_status status) {
   case BITNET_ERR_MEMORY: return "BITNET_ERR_MEMORY";
   case BITNET_ERR_LIBRARY: return "BITNET_ERR_LIBRARY";
   case BITNET_ERR_ABI: return "BITNET_ERR_ABI";
+  case BITNET_ERR_CHECK: return "BITNET_ERR_CHECK";
   }
   return "BITNET_ERR_UNKNOWN";
 }

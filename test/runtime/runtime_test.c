@@ -67,7 +67,7 @@ static int invoke_calls;
 static int64_t seen_sizes[2], seen_strides[2];
 
 /* c = a + b for rank-2 float tensors, honouring sizes/strides/offset. */
-static void add_invoke(void **d) {
+static int32_t add_invoke(void **d) {
   const memref *a = d[0], *b = d[1], *c = d[2];
   ++invoke_calls;
   memcpy(seen_sizes, a->dims, sizeof seen_sizes);
@@ -79,12 +79,13 @@ static void add_invoke(void **d) {
       int64_t ic = c->offset + i * c->dims[2] + j * c->dims[3];
       c->aligned[ic] = a->aligned[ia] + b->aligned[ib];
     }
+  return 0;
 }
 
 /* Output 0 (rank 1, float[3]) = sum of 20 rank-1 inputs: more descriptors
  * than fit on the stack, so bitnet_model_run takes its heap path. */
 enum { MANY = 20 };
-static void sum_invoke(void **d) {
+static int32_t sum_invoke(void **d) {
   const memref *out = d[MANY];
   ++invoke_calls;
   for (int64_t j = 0; j < out->dims[0]; ++j) {
@@ -93,20 +94,61 @@ static void sum_invoke(void **d) {
       s += ((const memref *)d[k])->aligned[j * ((const memref *)d[k])->dims[1]];
     out->aligned[j * out->dims[1]] = s;
   }
+  return 0;
 }
 
 static const int64_t s2x3[] = {2, 3}, sdyn[] = {-1, 3}, s3[] = {3};
-static const bitnet_tensor_info add_in[] = {{"a", BITNET_DTYPE_FLOAT, 2, s2x3},
-                                            {"b", BITNET_DTYPE_FLOAT, 2, sdyn}};
-static const bitnet_tensor_info add_out[] = {{"c", BITNET_DTYPE_FLOAT, 2, sdyn}};
-/* b and c have a dynamic first dimension; a pins it to 2 in practice. */
+static const bitnet_tensor_info add_in[] = {{"a", BITNET_DTYPE_FLOAT, 2, s2x3, NULL},
+                                            {"b", BITNET_DTYPE_FLOAT, 2, sdyn, NULL}};
+static const bitnet_tensor_info add_out[] = {{"c", BITNET_DTYPE_FLOAT, 2, s2x3, NULL}};
+/* b has a dynamic first dimension; a pins it to 2 in practice. */
 static const bitnet_model_info add_model = {
-    BITNET_ABI_VERSION, "add", 2, add_in, 1, add_out, add_invoke};
+    BITNET_ABI_VERSION, "add", 2, add_in, 1, add_out, add_invoke, 0, NULL};
+
+/* ---- a model with a dynamic output and a check ------------------------- */
+
+/* y[n] = x[n] * 2 for x float[n] (dim "n"), z float[n] (dim "n" too);
+ * y is dynamic: the model mallocs it, like compiled code. Returns 1 (check
+ * "x must not be empty") for n == 0. `dyn_offset` makes the handed-over
+ * descriptor start one element into its buffer (a view), to exercise the
+ * runtime's copying path. */
+static int dyn_offset;
+static int32_t twice_invoke(void **d) {
+  const memref *x = d[0];
+  memref *y = d[2];
+  int64_t n = x->dims[0];
+  if (n == 0)
+    return 1;
+  float *buffer = malloc((size_t)(n + dyn_offset) * sizeof *buffer);
+  if (!buffer)
+    return 2;
+  for (int64_t i = 0; i < n; ++i)
+    buffer[dyn_offset + i] = 2.0f * x->aligned[x->offset + i * x->dims[1]];
+  y->allocated = buffer;
+  y->aligned = buffer;
+  y->offset = dyn_offset;
+  y->dims[0] = n;
+  y->dims[1] = 1;
+  ++invoke_calls;
+  return 0;
+}
+static const int64_t sn[] = {-1};
+static const char *const n_names[] = {"n"};
+static const bitnet_tensor_info twice_in[] = {
+    {"x", BITNET_DTYPE_FLOAT, 1, sn, n_names},
+    {"z", BITNET_DTYPE_FLOAT, 1, sn, n_names}};
+static const bitnet_tensor_info twice_out[] = {
+    {"y", BITNET_DTYPE_FLOAT, 1, sn, n_names}};
+static const char *const twice_errors[] = {"x must not be empty",
+                                           "out of memory"};
+static const bitnet_model_info twice_model = {
+    BITNET_ABI_VERSION, "twice", 2,         twice_in,    1,
+    twice_out,          twice_invoke, 2, twice_errors};
 
 static bitnet_tensor_info sum_in[MANY];
-static const bitnet_tensor_info sum_out[] = {{"s", BITNET_DTYPE_FLOAT, 1, s3}};
+static const bitnet_tensor_info sum_out[] = {{"s", BITNET_DTYPE_FLOAT, 1, s3, NULL}};
 static bitnet_model_info sum_model = {
-    BITNET_ABI_VERSION, "sum", MANY, sum_in, 1, sum_out, sum_invoke};
+    BITNET_ABI_VERSION, "sum", MANY, sum_in, 1, sum_out, sum_invoke, 0, NULL};
 
 /* ---- checks ------------------------------------------------------------ */
 
@@ -181,7 +223,7 @@ static void test_alloc(void) {
 static void add_tensors(bitnet_tensor in[2], bitnet_tensor out[1]) {
   bitnet_tensor_alloc(&in[0], BITNET_DTYPE_FLOAT, 2, s2x3);
   bitnet_tensor_alloc(&in[1], BITNET_DTYPE_FLOAT, 2, s2x3);
-  bitnet_tensor_alloc(&out[0], BITNET_DTYPE_FLOAT, 2, s2x3); /* c is [-1,3] */
+  bitnet_tensor_alloc(&out[0], BITNET_DTYPE_FLOAT, 2, s2x3);
   for (int i = 0; i < 6; ++i) {
     ((float *)in[0].data)[i] = (float)i;
     ((float *)in[1].data)[i] = 10.0f * (float)i;
@@ -242,9 +284,9 @@ static void test_model_run(void) {
   in[1].data = keep;
 
   bitnet_model_info bad = add_model;
-  bad.abi_version = 2;
+  bad.abi_version = 1;
   check_status(bitnet_model_run(&bad, in, 2, out, 1), BITNET_ERR_ABI,
-               "ABI version 2, runtime expects 1", "bad abi_version");
+               "ABI version 1, runtime expects 2", "bad abi_version");
   bad = add_model;
   bad.invoke = NULL;
   check_status(bitnet_model_validate(&bad), BITNET_ERR_ABI, "invoke is NULL",
@@ -253,9 +295,6 @@ static void test_model_run(void) {
                "NULL", "NULL model");
 
   bitnet_tensor extra;
-  check_status(bitnet_model_output_alloc(&add_model, 0, &extra),
-               BITNET_ERR_SHAPE, "output 'c' dimension 0 is dynamic",
-               "output_alloc: dynamic dimension");
   check_status(bitnet_model_output_alloc(&add_model, 1, &extra),
                BITNET_ERR_ARGUMENT, "output index 1 outside 0..0",
                "output_alloc: index out of range");
@@ -264,12 +303,93 @@ static void test_model_run(void) {
   bitnet_tensor_free(&out[0]);
 }
 
+/* Fresh inputs x, z of n elements (x[i] = i) for the twice model. */
+static void twice_inputs(bitnet_tensor in[2], int64_t n, int64_t nz) {
+  bitnet_tensor_alloc(&in[0], BITNET_DTYPE_FLOAT, 1, &n);
+  bitnet_tensor_alloc(&in[1], BITNET_DTYPE_FLOAT, 1, &nz);
+  for (int64_t i = 0; i < n; ++i)
+    ((float *)in[0].data)[i] = (float)i;
+}
+
+static void test_dynamic_outputs(void) {
+  bitnet_tensor in[2], y = {0};
+  check(bitnet_model_output_is_dynamic(&twice_model, 0) == 1 &&
+            bitnet_model_output_is_dynamic(&add_model, 0) == 0 &&
+            bitnet_model_output_is_dynamic(&add_model, 1) == -1,
+        "output_is_dynamic: 1, 0, and -1 for a bad index");
+  for (dyn_offset = 0; dyn_offset < 2; ++dyn_offset) {
+    twice_inputs(in, 5, 5);
+    bitnet_status s = bitnet_model_run(&twice_model, in, 2, &y, 1);
+    const float *v = y.data;
+    check(s == BITNET_OK && y.dtype == BITNET_DTYPE_FLOAT && y.rank == 1 &&
+              y.shape[0] == 5 && v && v[0] == 0 && v[4] == 8,
+          "dynamic output handed over (%s)",
+          dyn_offset ? "a view at offset 1: copied" : "adopted");
+    /* Run again without freeing: refused, y is left alone (no leak). */
+    void *first = y.data;
+    check_status(bitnet_model_run(&twice_model, in, 2, &y, 1),
+                 BITNET_ERR_ARGUMENT, "output 'y' has a dynamic shape",
+                 "dynamic output with data != NULL is refused");
+    check(y.data == first, "  ... and its buffer is untouched");
+    bitnet_tensor_free(&y);
+    bitnet_tensor_free(&in[0]);
+    bitnet_tensor_free(&in[1]);
+  }
+  dyn_offset = 0;
+
+  twice_inputs(in, 3, 4);
+  int calls = invoke_calls;
+  check_status(bitnet_model_run(&twice_model, in, 2, &y, 1), BITNET_ERR_SHAPE,
+               "input 'z' dimension 0 ('n') is 4, but input 'x' dimension 0,"
+               " which has the same name, is 3",
+               "inputs sharing a dim name must agree");
+  check(invoke_calls == calls && y.data == NULL,
+        "  ... checked before invoke, nothing allocated");
+  bitnet_tensor_free(&in[0]);
+  bitnet_tensor_free(&in[1]);
+
+  twice_inputs(in, 0, 0);
+  check_status(bitnet_model_run(&twice_model, in, 2, &y, 1), BITNET_ERR_CHECK,
+               "model 'twice': x must not be empty",
+               "a failed check in the model: its message");
+  check(y.data == NULL, "  ... and no output");
+  bitnet_tensor_free(&in[0]);
+  bitnet_tensor_free(&in[1]);
+
+  bitnet_tensor extra;
+  check_status(bitnet_model_output_alloc(&twice_model, 0, &extra),
+               BITNET_ERR_SHAPE, "output 'y' dimension 0 is dynamic",
+               "output_alloc: dynamic dimension");
+
+  /* A static output with data == NULL is allocated by model_run. */
+  bitnet_tensor a[2], c[1];
+  add_tensors(a, c);
+  bitnet_tensor_free(&c[0]);
+  bitnet_status s = bitnet_model_run(&add_model, a, 2, c, 1);
+  const float *cv = c[0].data;
+  check(s == BITNET_OK && cv && c[0].rank == 2 && c[0].shape[1] == 3 &&
+            cv[5] == 55,
+        "static output with data == NULL is allocated by model_run");
+  bitnet_tensor_free(&c[0]);
+  a[1].shape[0] = -1;
+  check_status(bitnet_model_run(&add_model, a, 2, c, 1), BITNET_ERR_SHAPE,
+               "expected a size >= 0", "a failed run...");
+  check(c[0].data == NULL, "  ... allocates no output");
+  bitnet_tensor_free(&a[0]);
+  bitnet_tensor_free(&a[1]);
+
+  bitnet_model_info bad = twice_model;
+  bad.errors = NULL;
+  check_status(bitnet_model_validate(&bad), BITNET_ERR_ABI,
+               "bad error list (2 entries)", "NULL error list");
+}
+
 static void test_many_tensors(void) {
   bitnet_tensor in[MANY], out;
   static char names[MANY][8];
   for (int k = 0; k < MANY; ++k) {
     snprintf(names[k], sizeof names[k], "in%d", k);
-    sum_in[k] = (bitnet_tensor_info){names[k], BITNET_DTYPE_FLOAT, 1, s3};
+    sum_in[k] = (bitnet_tensor_info){names[k], BITNET_DTYPE_FLOAT, 1, s3, NULL};
     bitnet_tensor_alloc(&in[k], BITNET_DTYPE_FLOAT, 1, s3);
     for (int j = 0; j < 3; ++j)
       ((float *)in[k].data)[j] = (float)(k + j);
@@ -328,6 +448,7 @@ int main(int argc, char **argv) {
   test_dtypes();
   test_alloc();
   test_model_run();
+  test_dynamic_outputs();
   test_many_tensors();
   test_thread_local_message();
   test_npy();

@@ -312,23 +312,45 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* Each timed run gets fresh output tensors: the static outputs' buffers of
+ * the first run are reused, dynamic outputs are allocated by the model and
+ * freed after the run. */
 static int bench(const bitnet_model_info *m, const bitnet_tensor *in,
-                 bitnet_tensor *out, long runs) {
+                 const bitnet_tensor *out, long runs) {
   double *ms = malloc((size_t)runs * sizeof *ms), sum = 0;
-  if (!ms)
+  bitnet_tensor *scratch = calloc((size_t)m->num_outputs + 1, sizeof *scratch);
+  if (!ms || !scratch) {
+    free(ms);
+    free(scratch);
     return fail("out of memory");
-  for (long r = 0; r < runs; ++r) {
+  }
+  int rc = 0;
+  for (long r = 0; r < runs && !rc; ++r) {
+    for (int32_t i = 0; i < m->num_outputs; ++i)
+      if (bitnet_model_output_is_dynamic(m, i))
+        memset(&scratch[i], 0, sizeof scratch[i]);
+      else
+        scratch[i] = out[i];
     double t0 = now_ms();
-    bitnet_model_run(m, in, m->num_inputs, out, m->num_outputs);
+    if (bitnet_model_run(m, in, m->num_inputs, scratch, m->num_outputs) !=
+        BITNET_OK)
+      rc = fail("%s", bitnet_status_message());
     ms[r] = now_ms() - t0;
     sum += ms[r];
+    for (int32_t i = 0; i < m->num_outputs; ++i)
+      if (bitnet_model_output_is_dynamic(m, i))
+        bitnet_tensor_free(&scratch[i]);
   }
-  qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
-  double median = runs % 2 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
-  printf("{\"runs\": %ld, \"median_ms\": %.6f, \"min_ms\": %.6f, "
-         "\"mean_ms\": %.6f}\n", runs, median, ms[0], sum / (double)runs);
+  if (!rc) {
+    qsort(ms, (size_t)runs, sizeof *ms, cmp_double);
+    double median =
+        runs % 2 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
+    printf("{\"runs\": %ld, \"median_ms\": %.6f, \"min_ms\": %.6f, "
+           "\"mean_ms\": %.6f}\n", runs, median, ms[0], sum / (double)runs);
+  }
   free(ms);
-  return 0;
+  free(scratch);
+  return rc;
 }
 
 static int run(const options *o, const bitnet_model_info *m) {
@@ -348,10 +370,8 @@ static int run(const options *o, const bitnet_model_info *m) {
                 bitnet_dtype_name(ti->dtype), bitnet_dtype_name(in[i].dtype),
                 files[i]);
   }
-  for (int32_t i = 0; i < no && !rc; ++i)
-    if (bitnet_model_output_alloc(m, i, &out[i]) != BITNET_OK)
-      rc = fail("%s (bitnet-run needs static output shapes)",
-                bitnet_status_message());
+  /* Outputs start with data == NULL: bitnet_model_run allocates static ones
+   * and adopts the model's dynamic ones; all are freed below. */
   if (!rc && bitnet_model_run(m, in, ni, out, no) != BITNET_OK)
     rc = fail("%s", bitnet_status_message());
   if (!rc && o->bench)

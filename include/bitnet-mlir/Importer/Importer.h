@@ -14,6 +14,10 @@ inline constexpr llvm::StringLiteral kEntryFunctionName = "main_graph";
 /// Argument/result attribute holding the ONNX input/output name.
 inline constexpr llvm::StringLiteral kOnnxNameAttr = "onnx.name";
 
+/// Argument/result attribute holding the ONNX dim_param of each dimension of
+/// a graph input/output ("" where it has none); absent when none has one.
+inline constexpr llvm::StringLiteral kOnnxDimParamsAttr = "onnx.dim_params";
+
 struct ImportOptions {
   /// Run ONNX shape inference before import (types of intermediate values).
   bool shapeInference = true;

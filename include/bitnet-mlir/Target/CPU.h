@@ -72,12 +72,19 @@ LogicalResult emitCPUModel(ModuleOp module, const ModelSignature &signature,
 /// Adds the docs/abi.md entry points for `modelName` to `llvmModule` (which
 /// defines kEntryCInterfaceName) and gives every other definition internal
 /// linkage, so that several models link into one program.
-/// `exportQuery` adds bitnet_model_query (shared libraries). Emits an error at
-/// `loc` when the entry function does not match the signature.
+/// `errors` are the messages of the model's checks: the entry function
+/// returns k (1-based) when check k fails. `exportQuery` adds
+/// bitnet_model_query (shared libraries). Emits an error at `loc` when the
+/// entry function does not match the signature.
 LogicalResult addEntryPoints(llvm::Module &llvmModule,
                              const ModelSignature &signature,
+                             llvm::ArrayRef<std::string> errors,
                              llvm::StringRef modelName, bool exportQuery,
                              Location loc);
+
+/// Module attribute (array of strings) listing the messages of the checks
+/// the compiled code makes (bitnet_model_info.errors).
+inline constexpr llvm::StringLiteral kErrorsAttrName = "bitnet.errors";
 
 } // namespace mlir::bitnet
 

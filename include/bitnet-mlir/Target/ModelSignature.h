@@ -30,6 +30,9 @@ struct TensorSignature {
   int32_t dtype = 0;
   /// -1 marks a dynamic dimension.
   std::vector<int64_t> shape;
+  /// Empty, or one entry per dimension: the ONNX dim_param of a dynamic
+  /// dimension, "" for an unnamed or static one.
+  std::vector<std::string> dimNames;
 };
 
 struct ModelSignature {
@@ -42,7 +45,8 @@ struct ModelSignature {
 inline constexpr llvm::StringLiteral kSignatureAttrName = "bitnet.signature";
 
 /// Reads names (`onnx.name` argument/result attributes; `input<i>` and
-/// `output<i>` where absent), data types and shapes from the arguments and
+/// `output<i>` where absent), dimension names (`onnx.dim_params`), data
+/// types and shapes from the arguments and
 /// results of `func`. Emits an error at `func` and fails for a type the
 /// runtime cannot describe (unranked, no ONNX code, rank above 8).
 FailureOr<ModelSignature> getModelSignature(func::FuncOp func);

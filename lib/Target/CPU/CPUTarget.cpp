@@ -262,6 +262,17 @@ bitnet::emitCPUModel(ModuleOp module, const ModelSignature &signature,
   registerLLVMDialectTranslation(*module.getContext());
 
   TimingScope translateTiming = timing.nest("Translate to LLVM IR");
+  std::vector<std::string> errors;
+  if (Attribute attr = module->getAttr(kErrorsAttrName)) {
+    auto array = dyn_cast<ArrayAttr>(attr);
+    for (Attribute element : array ? array.getValue() : ArrayRef<Attribute>())
+      if (auto text = dyn_cast<StringAttr>(element))
+        errors.push_back(text.str());
+    if (!array || errors.size() != array.size())
+      return emitError(loc) << "'" << kErrorsAttrName
+                            << "' must be an array of strings, got " << attr;
+    module->removeAttr(kErrorsAttrName);
+  }
   dropForeignArgumentAttrs(module);
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
@@ -270,7 +281,7 @@ bitnet::emitCPUModel(ModuleOp module, const ModelSignature &signature,
     return failure();
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
-  if (failed(addEntryPoints(*llvmModule, signature, modelName,
+  if (failed(addEntryPoints(*llvmModule, signature, errors, modelName,
                             kind == NativeOutputKind::SharedLibrary, loc)))
     return failure();
   std::string verifierMessage;

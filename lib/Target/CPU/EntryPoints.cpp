@@ -1,12 +1,12 @@
 //===- EntryPoints.cpp - the docs/abi.md glue around the compiled graph ---===//
 //
 // Adds, next to `_mlir_ciface_main_graph(ptr desc_in0, ..., ptr desc_out0,
-// ...)`:
+// ...)` (returning void, or an i32 status when the model has checks):
 //
-//   void bitnet_<name>_invoke(void **descs);         /* calls the C interface
-//   */ const bitnet_model_info bitnet_<name>_model;     /* names, dtypes,
-//   shapes */ const bitnet_model_info *bitnet_model_query(void);  /* shared
-//   libs only */
+//   int32_t bitnet_<name>_invoke(void **descs);  // calls the C interface
+//   const bitnet_model_info bitnet_<name>_model; // names, dtypes, shapes,
+//                                                // dim names, error messages
+//   const bitnet_model_info *bitnet_model_query(void); // shared libs only
 //
 // The structs get LLVM's natural (non-packed) layout, which the target's data
 // layout turns into its C layout.
@@ -24,6 +24,9 @@
 using namespace mlir;
 using namespace mlir::bitnet;
 
+/// BITNET_ABI_VERSION of runtime/include/bitnet/runtime.h.
+static constexpr int64_t kAbiVersion = 2;
+
 namespace {
 /// Builds the constants of bitnet_model_info.
 class InfoBuilder {
@@ -32,13 +35,14 @@ public:
       : module(module), ctx(module.getContext()), prefix(symbolPrefix.str()),
         ptrTy(llvm::PointerType::getUnqual(ctx)),
         i32Ty(llvm::Type::getInt32Ty(ctx)),
-        // struct bitnet_tensor_info { name, dtype, rank, shape }
-        tensorInfoTy(llvm::StructType::create(ctx, {ptrTy, i32Ty, i32Ty, ptrTy},
-                                              "bitnet_tensor_info")),
+        // struct bitnet_tensor_info { name, dtype, rank, shape, dim_names }
+        tensorInfoTy(llvm::StructType::create(
+            ctx, {ptrTy, i32Ty, i32Ty, ptrTy, ptrTy}, "bitnet_tensor_info")),
         // struct bitnet_model_info { abi_version, name, num_inputs, inputs,
-        //                            num_outputs, outputs, invoke }
+        //                            num_outputs, outputs, invoke,
+        //                            num_errors, errors }
         modelInfoTy(llvm::StructType::create(
-            ctx, {i32Ty, ptrTy, i32Ty, ptrTy, i32Ty, ptrTy, ptrTy},
+            ctx, {i32Ty, ptrTy, i32Ty, ptrTy, i32Ty, ptrTy, ptrTy, i32Ty, ptrTy},
             "bitnet_model_info")) {}
 
   llvm::Constant *i32(int64_t value) {
@@ -60,6 +64,23 @@ public:
                            name);
   }
 
+  /// An array of string pointers (NULL for empty strings when
+  /// `emptyIsNull`); null for an empty list.
+  llvm::Constant *stringList(ArrayRef<std::string> strings, bool emptyIsNull,
+                             const Twine &name) {
+    if (strings.empty())
+      return llvm::ConstantPointerNull::get(ptrTy);
+    SmallVector<llvm::Constant *> pointers;
+    for (auto [i, text] : llvm::enumerate(strings))
+      pointers.push_back(emptyIsNull && text.empty()
+                             ? llvm::ConstantPointerNull::get(ptrTy)
+                             : string(text, name + "_" + Twine(i)));
+    return privateConstant(
+        llvm::ConstantArray::get(llvm::ArrayType::get(ptrTy, pointers.size()),
+                                 pointers),
+        name);
+  }
+
   llvm::Constant *tensorList(ArrayRef<TensorSignature> tensors,
                              StringRef kind) {
     if (tensors.empty())
@@ -76,7 +97,9 @@ public:
       infos.push_back(llvm::ConstantStruct::get(
           tensorInfoTy,
           {string(tensor.name, base + "_name"), i32(tensor.dtype),
-           i32(static_cast<int64_t>(tensor.shape.size())), shape}));
+           i32(static_cast<int64_t>(tensor.shape.size())), shape,
+           stringList(tensor.dimNames, /*emptyIsNull=*/true,
+                      base + "_dim_names")}));
     }
     auto *arrayTy = llvm::ArrayType::get(tensorInfoTy, infos.size());
     return privateConstant(llvm::ConstantArray::get(arrayTy, infos),
@@ -114,6 +137,7 @@ static void internalizeDefinitions(llvm::Module &module) {
 
 LogicalResult bitnet::addEntryPoints(llvm::Module &module,
                                      const ModelSignature &signature,
+                                     ArrayRef<std::string> errors,
                                      StringRef modelName, bool exportQuery,
                                      Location loc) {
   llvm::Function *entry = module.getFunction(kEntryCInterfaceName);
@@ -125,12 +149,14 @@ LogicalResult bitnet::addEntryPoints(llvm::Module &module,
   bool pointersOnly = llvm::all_of(entry->args(), [](llvm::Argument &arg) {
     return arg.getType()->isPointerTy();
   });
-  if (!entry->getReturnType()->isVoidTy() || !pointersOnly ||
-      entry->arg_size() != numTensors)
+  llvm::Type *i32Ty = llvm::Type::getInt32Ty(module.getContext());
+  bool returnsStatus = entry->getReturnType() == i32Ty;
+  if (!(entry->getReturnType()->isVoidTy() || returnsStatus) ||
+      !pointersOnly || entry->arg_size() != numTensors)
     return emitError(loc)
            << "'" << kEntryCInterfaceName
-           << "' must return void and take one descriptor pointer per input "
-              "and output ("
+           << "' must return void or an i32 status and take one descriptor "
+              "pointer per input and output ("
            << numInputs << " + " << signature.outputs.size()
            << "); it has type '" << printType(entry->getFunctionType()) << "'";
 
@@ -146,9 +172,10 @@ LogicalResult bitnet::addEntryPoints(llvm::Module &module,
   InfoBuilder info(module, prefix);
   llvm::LLVMContext &ctx = module.getContext();
 
-  // void bitnet_<name>_invoke(void **descs): entry(descs[0], descs[1], ...).
-  auto *invokeTy = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx),
-                                           {info.ptrTy}, /*isVarArg=*/false);
+  // int32_t bitnet_<name>_invoke(void **descs): entry(descs[0], descs[1],
+  // ...), returning its status or 0.
+  auto *invokeTy =
+      llvm::FunctionType::get(i32Ty, {info.ptrTy}, /*isVarArg=*/false);
   auto *invoke = llvm::Function::Create(
       invokeTy, llvm::GlobalValue::ExternalLinkage, invokeName, module);
   invoke->getArg(0)->setName("descriptors");
@@ -159,17 +186,19 @@ LogicalResult bitnet::addEntryPoints(llvm::Module &module,
         b.CreateConstInBoundsGEP1_64(info.ptrTy, invoke->getArg(0), i);
     descriptors.push_back(b.CreateLoad(info.ptrTy, slot));
   }
-  b.CreateCall(entry, descriptors);
-  b.CreateRetVoid();
+  llvm::Value *status = b.CreateCall(entry, descriptors);
+  b.CreateRet(returnsStatus ? status : info.i32(0));
 
   // const bitnet_model_info bitnet_<name>_model.
   llvm::Constant *model = llvm::ConstantStruct::get(
       info.modelInfoTy,
-      {info.i32(1), info.string(modelName, "_name"),
+      {info.i32(kAbiVersion), info.string(modelName, "_name"),
        info.i32(static_cast<int64_t>(numInputs)),
        info.tensorList(signature.inputs, "input"),
        info.i32(static_cast<int64_t>(signature.outputs.size())),
-       info.tensorList(signature.outputs, "output"), invoke});
+       info.tensorList(signature.outputs, "output"), invoke,
+       info.i32(static_cast<int64_t>(errors.size())),
+       info.stringList(errors, /*emptyIsNull=*/false, "_errors")});
   auto *modelGlobal = new llvm::GlobalVariable(
       module, info.modelInfoTy, /*isConstant=*/true,
       llvm::GlobalValue::ExternalLinkage, model, infoName);

@@ -80,10 +80,15 @@ static std::string commentSafe(StringRef text) {
   return result;
 }
 
-static std::string formatShape(ArrayRef<int64_t> shape) {
+/// "[batch, seq, 64]": a dynamic dimension shows its dim_param, or '?'.
+static std::string formatShape(const TensorSignature &tensor) {
   std::string text = "[";
-  for (auto [i, dim] : llvm::enumerate(shape))
-    text += (i ? ", " : "") + (dim < 0 ? "?" : std::to_string(dim));
+  for (auto [i, dim] : llvm::enumerate(tensor.shape)) {
+    std::string dimText = dim >= 0 ? std::to_string(dim) : "?";
+    if (dim < 0 && i < tensor.dimNames.size() && !tensor.dimNames[i].empty())
+      dimText = commentSafe(tensor.dimNames[i]);
+    text += (i ? ", " : "") + dimText;
+  }
   return text + "]";
 }
 
@@ -95,13 +100,19 @@ void HeaderWriter::writeComment(StringRef modelName, StringRef source) {
      << " *\n"
      << " * Model '" << modelName << "' (docs/abi.md, docs/compile.md). "
      << "Shapes list dimensions\n"
-     << " * outermost first; '?' is dynamic (any size >= 0).\n";
+     << " * outermost first; a name (ONNX dim_param) or '?' is dynamic (any "
+        "size >= 0;\n"
+     << " * inputs sharing a name must agree). Outputs with a dynamic "
+        "dimension are\n"
+     << " * allocated by the model: pass them with data == NULL and free them "
+        "with\n"
+     << " * bitnet_tensor_free.\n";
   auto document = [&](StringRef kind, ArrayRef<TensorSignature> tensors,
                       ArrayRef<std::string> names) {
     for (auto [i, tensor] : llvm::enumerate(tensors))
       os << " *   " << kind << " " << i << " '" << commentSafe(tensor.name)
          << "' (" << names[i] << "): " << getDtypeName(tensor.dtype) << " "
-         << formatShape(tensor.shape) << "\n";
+         << formatShape(tensor) << "\n";
   };
   document("input ", signature.inputs, inputNames);
   document("output", signature.outputs, outputNames);
@@ -111,8 +122,11 @@ void HeaderWriter::writeComment(StringRef modelName, StringRef source) {
 void HeaderWriter::writeDeclarations() {
   os << "/* Inputs, outputs and entry point, for bitnet_model_run. */\n"
      << "extern const bitnet_model_info " << lower << "_model;\n"
-     << "/* The compiled graph on memref descriptors; no checks. */\n"
-     << "void " << lower << "_invoke(void **descriptors);\n\n"
+     << "/* The compiled graph on memref descriptors (docs/abi.md); returns 0 "
+        "or the\n"
+     << " * 1-based index of the failed check in " << lower
+     << "_model.errors. */\n"
+     << "int32_t " << lower << "_invoke(void **descriptors);\n\n"
      << "#define " << upper << "_NUM_INPUTS " << inputNames.size() << "\n"
      << "#define " << upper << "_NUM_OUTPUTS " << outputNames.size() << "\n";
   for (auto [i, name] : llvm::enumerate(inputNames))
@@ -134,10 +148,13 @@ void HeaderWriter::writeRunFunction() {
     params.push_back("const bitnet_tensor *" + name);
   for (const std::string &name : outputNames)
     params.push_back("bitnet_tensor *" + name);
-  os << "\n/* Runs the model on caller-allocated tensors after checking their "
+  os << "\n/* Runs the model (bitnet_model_run) after checking the inputs' "
         "dtypes and\n"
-     << " * shapes (bitnet_model_run); bitnet_status_message() explains a "
-        "failure. */\n"
+     << " * shapes. An output with data == NULL is allocated (the caller frees "
+        "it with\n"
+     << " * bitnet_tensor_free); dynamic outputs must be passed that way. "
+        "On failure\n"
+     << " * bitnet_status_message() explains it. */\n"
      << "static inline bitnet_status " << lower << "_run(";
   if (params.empty())
     os << "void";

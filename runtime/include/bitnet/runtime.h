@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 #define BITNET_MAX_RANK 8
-#define BITNET_ABI_VERSION 1u
+#define BITNET_ABI_VERSION 2u
 /* Alignment of every buffer the runtime allocates (a cache line, and enough
  * for any vector load the compiler emits). */
 #define BITNET_ALIGNMENT 64
@@ -44,6 +44,8 @@ typedef enum bitnet_status {
   BITNET_ERR_MEMORY,   /* allocation failed or size overflow */
   BITNET_ERR_LIBRARY,  /* dlopen/dlsym failed, or not a model library */
   BITNET_ERR_ABI,      /* model built for another ABI, or inconsistent info */
+  BITNET_ERR_CHECK,    /* a check inside the compiled model failed (sizes that
+                          contradict the graph, an index out of range) */
 } bitnet_status;
 
 /* Constant name of a status ("BITNET_ERR_SHAPE"); "BITNET_ERR_UNKNOWN" for a
@@ -107,8 +109,8 @@ size_t bitnet_tensor_nbytes(const bitnet_tensor *t);
 bitnet_status bitnet_tensor_alloc(bitnet_tensor *t, int32_t dtype,
                                   int32_t rank, const int64_t *shape);
 /* Frees t->data (which must come from a runtime allocator: tensor_alloc,
- * model_output_alloc, npy_read, pb_read, or bitnet_aligned_alloc) and sets
- * it to NULL. NULL t or NULL t->data: no-op. */
+ * model_output_alloc, model_run, npy_read, pb_read, or bitnet_aligned_alloc)
+ * and sets it to NULL. NULL t or NULL t->data: no-op. */
 void bitnet_tensor_free(bitnet_tensor *t);
 
 /* `bytes` bytes aligned to `alignment` (a power of two; values below
@@ -125,30 +127,63 @@ typedef struct bitnet_tensor_info {
   int32_t dtype;        /* bitnet_dtype (ONNX TensorProto.DataType code) */
   int32_t rank;
   const int64_t *shape; /* rank entries; -1 marks a dynamic dimension */
+  /* NULL, or rank entries: the ONNX dim_param naming each dimension ("batch",
+   * "seq"), NULL for an unnamed one. Dimensions of the inputs that share a
+   * name must have the same size in a call. */
+  const char *const *dim_names;
 } bitnet_tensor_info;
 
 typedef struct bitnet_model_info {
-  uint32_t abi_version; /* BITNET_ABI_VERSION (1) */
+  uint32_t abi_version; /* BITNET_ABI_VERSION (2) */
   const char *name;
   int32_t num_inputs;
   const bitnet_tensor_info *inputs;
   int32_t num_outputs;
   const bitnet_tensor_info *outputs;
-  void (*invoke)(void **descriptors);
+  /* The compiled graph on memref descriptors (docs/abi.md). Returns 0, or
+   * k in 1..num_errors when the check errors[k - 1] failed. */
+  int32_t (*invoke)(void **descriptors);
+  int32_t num_errors;
+  const char *const *errors; /* num_errors messages of the model's checks */
 } bitnet_model_info;
 
 /* Checks that the info itself is usable: abi_version, non-NULL name, invoke
  * and arrays, names present, dtypes known, ranks 0..BITNET_MAX_RANK, dims
- * >= -1. BITNET_ERR_ABI (or ARGUMENT for NULL model) otherwise.
- * bitnet_model_run and bitnet_library_open call it. */
+ * >= -1, error messages present. BITNET_ERR_ABI (or ARGUMENT for NULL model)
+ * otherwise. bitnet_model_run and bitnet_library_open call it. */
 bitnet_status bitnet_model_validate(const bitnet_model_info *model);
 
-/* Runs the model once. Checks, in order: the info (bitnet_model_validate),
- * the counts, then per input and output: non-NULL data, dtype, rank, each
- * static dimension equal, each dynamic dimension >= 0. Only then calls
- * model->invoke with memref descriptors (docs/abi.md) built on the stack
- * (heap only beyond 16 tensors). Outputs are caller-allocated; the model
- * writes into outputs[i].data. Ownership: nothing is retained or freed.
+/* Returns 1 if output `index` has a dynamic dimension (its shape is known
+ * only after a run; the model allocates it), 0 if its shape is static, -1
+ * for a bad model or index. */
+int bitnet_model_output_is_dynamic(const bitnet_model_info *model,
+                                   int32_t index);
+
+/* Runs the model once.
+ *
+ * Inputs: checked in order against the info (bitnet_model_validate), the
+ * counts, then per input: non-NULL data, dtype, rank, each static dimension
+ * equal, each dynamic dimension >= 0, and dimensions that share a name
+ * (dim_names) equal.
+ *
+ * Outputs, per index:
+ *  - static shape: pass a tensor with its dtype, rank and shape and your own
+ *    buffer in data (checked like an input), or data == NULL and the runtime
+ *    allocates it (dtype, rank and shape are then filled in);
+ *  - dynamic shape (bitnet_model_output_is_dynamic): data must be NULL (else
+ *    BITNET_ERR_ARGUMENT, so that a buffer from an earlier run is never
+ *    overwritten and leaked); the model allocates it and the runtime fills
+ *    in dtype, rank, shape and data.
+ * Ownership: every output whose data was NULL on entry is, on success, a
+ * runtime allocation the caller frees with bitnet_tensor_free. On failure
+ * those outputs have data == NULL again and nothing is allocated; buffers
+ * the caller passed are never freed. Inputs are only read.
+ *
+ * The compiled code checks what only it can (sizes that contradict a Reshape
+ * or a broadcast, a sequence longer than a table it indexes, an index out of
+ * range): BITNET_ERR_CHECK with the model's message; outputs are then
+ * unspecified (caller buffers) or not allocated.
+ *
  * Reentrant: concurrent calls on the same model are safe as long as they use
  * distinct output tensors (the compiled code keeps no state). */
 bitnet_status bitnet_model_run(const bitnet_model_info *model,
@@ -156,8 +191,9 @@ bitnet_status bitnet_model_run(const bitnet_model_info *model,
                                bitnet_tensor *outputs, int32_t num_outputs);
 
 /* Allocates output `index` with its declared dtype and static shape, like
- * bitnet_tensor_alloc. BITNET_ERR_SHAPE if a dimension is dynamic (the caller
- * must then choose the size). Ownership: free with bitnet_tensor_free. */
+ * bitnet_tensor_alloc. BITNET_ERR_SHAPE if a dimension is dynamic (the
+ * model allocates such an output: pass data == NULL to bitnet_model_run).
+ * Ownership: free with bitnet_tensor_free. */
 bitnet_status bitnet_model_output_alloc(const bitnet_model_info *model,
                                         int32_t index,
                                         bitnet_tensor *out_tensor);
