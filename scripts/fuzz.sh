@@ -63,7 +63,8 @@ status=0
   -dict="$root/tools/bitnet-fuzz-import/onnx.dict" "$work/onnx" || status=1
 if ((status == 0 && text_seconds > 0)); then
   "$build/bin/bitnet-fuzz-import-text" "${common[@]}" \
-    -max_total_time=$text_seconds "$work/text" || status=1
+    -max_total_time=$text_seconds \
+    -dict="$root/tools/bitnet-fuzz-import/onnxtext.dict" "$work/text" || status=1
 fi
 if ((status != 0)); then
   echo "fuzz: FAILED; the input is in $build/findings/" >&2

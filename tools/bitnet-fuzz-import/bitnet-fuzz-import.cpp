@@ -95,7 +95,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return success();
   });
 
-  OwningOpRef<ModuleOp> module = bitnet::importOnnxFile(context, state->modelPath);
+  OwningOpRef<ModuleOp> module =
+      bitnet::importOnnxFile(context, state->modelPath);
   checkReported(!module, errorCount, "the import");
   if (!module)
     return 0;
