@@ -170,6 +170,32 @@ class BitLinearW1(nn.Linear):
         return y
 
 
+class BitLinearW1Shift(BitLinearW1):
+    """BitNet W1 layer for activations before a non-linearity (the paper's shifted form).
+
+    * ``eta = min(x)``, ``gamma = max|x|`` per tensor (floored at EPS);
+      ``x~ = clamp((x - eta) * Qb / gamma, eps, Qb - eps)``: non-negative, no rounding;
+    * weights as :class:`BitLinearW1`;
+    * the shift is undone after the product:
+      ``y = F.linear(x~, Wb) * beta * gamma / Qb + eta * beta * rowsum(Wb)`` (+ bias).
+
+    No LayerNorm: this layer models the quantizer, the input is whatever feeds it.
+    """
+
+    def forward(self, x):
+        eta = x.min()
+        gamma = x.abs().max().clamp(min=self.eps)
+        scaled = (x - eta) * self.qb / gamma
+        xq = scaled.clamp(self.eps, self.qb - self.eps)
+        if self.use_ste:
+            xq = ste(scaled, xq)
+        wb, beta = self.binarize_weight(self.weight)
+        y = F.linear(xq, wb) * beta * gamma / self.qb + eta * beta * wb.sum(dim=1)
+        if self.bias is not None:
+            y = y + self.bias
+        return y
+
+
 class BitMLP(nn.Module):
     """The bundled example: three BitLinear layers mixing both spellings.
 

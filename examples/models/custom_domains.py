@@ -13,6 +13,8 @@ BitLinear) the equivalent graph in standard ONNX ops that onnxruntime can run:
                                   Round/Clip/Div/MatMul; per_token/per_tensor/none)
              [--weight-form float|cast-mul]   (spelled-out weights: {-s,0,+s}
                                   floats, or int8 codes Cast then Mul by scale)
+             [--near-miss floor|clip]         (spelled-out: Floor for Round, or
+                                  clip to 2^b: not a BitLinear, stays float)
   nbits      --bits 2 [--block-size 16] [--not-ternary] [--equal-scales]
              [--zero-points none|packed|float] [--bias]
 
@@ -72,6 +74,7 @@ def spelled_out(args, codes, scale, bias, bias_inits, x, y):
     consts = {
         "eps": np.array(args.eps, F32), "qmax": np.array(levels - 1, F32),
         "lo": np.array(-levels, F32), "hi": np.array(levels - 1, F32),
+        "hi_wide": np.array(2 * levels, F32),
     }
     nodes = []
     if args.weight_form == "float":
@@ -94,8 +97,8 @@ def spelled_out(args, codes, scale, bias, bias_inits, x, y):
             helper.make_node("Max", ["m", "eps"], ["g"]),
             helper.make_node("Div", ["qmax", "g"], ["s"]),
             helper.make_node("Mul", ["x", "s"], ["xs"]),
-            helper.make_node("Round", ["xs"], ["r"]),
-            helper.make_node("Clip", ["r", "lo", "hi"], ["c"]),
+            helper.make_node("Floor" if args.near_miss == "floor" else "Round", ["xs"], ["r"]),
+            helper.make_node("Clip", ["r", "lo", "hi" if args.near_miss != "clip" else "hi_wide"], ["c"]),
             helper.make_node("Div", ["c", "s"], ["xq"]),
         ]
         act = "xq"
@@ -187,6 +190,8 @@ def main(argv=None):
     p.add_argument("--bias", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--row-scales", action="store_true")
     p.add_argument("--spelled-out", action="store_true")
+    p.add_argument("--near-miss", choices=("floor", "clip"),
+                   help="--spelled-out: Floor instead of Round, or a clip range past int8 (stays float)")
     p.add_argument("--weight-form", default="float", choices=("float", "cast-mul"),
                    help="--spelled-out weights: float {-s, 0, +s} initializer, or int8 codes Cast then Mul")
     p.add_argument("--bits", type=int, default=2)

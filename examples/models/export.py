@@ -25,9 +25,9 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bitnet_layers import BitLinear158, BitLinearW1, BitMLP  # noqa: E402
+from bitnet_layers import BitLinear158, BitLinearW1, BitLinearW1Shift, BitMLP  # noqa: E402
 
-MODELS = ("mlp", "bitlinear158", "bitlinear_w1")
+MODELS = ("mlp", "bitlinear158", "bitlinear_w1", "bitlinear_w1_shift")
 
 
 def build_model(args):
@@ -44,6 +44,9 @@ def build_model(args):
         if args.subln:
             raise SystemExit("export.py: --subln applies to bitlinear158 only")
         return BitLinearW1(args.in_features, args.out_features, bias=args.bias, use_ste=use_ste)
+    if args.model == "bitlinear_w1_shift":
+        return BitLinearW1Shift(args.in_features, args.out_features, bias=args.bias,
+                                use_ste=use_ste)
     raise SystemExit(f"export.py: unknown model {args.model!r}")
 
 

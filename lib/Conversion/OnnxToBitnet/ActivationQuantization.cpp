@@ -70,6 +70,28 @@ Value getOtherOperand(OpTy op, Value value) {
   return {};
 }
 
+/// The granularity of a Reduce* over a rank-`rank` value: all axes (per
+/// tensor) or the last one with keepdims (per token).
+template <typename ReduceOpTy>
+std::optional<Granularity> getReduceGranularity(ReduceOpTy reduce,
+                                                int64_t rank) {
+  SmallVector<int64_t> axes;
+  if (!isa<NoneType>(reduce.getAxes().getType())) {
+    DenseIntElementsAttr axesAttr;
+    if (!matchPattern(reduce.getAxes(), m_Constant(&axesAttr)))
+      return std::nullopt;
+    for (APInt axis : axesAttr.getValues<APInt>())
+      axes.push_back((axis.getSExtValue() + rank) % rank);
+  } else if (reduce.getNoopWithEmptyAxes()) {
+    return std::nullopt;
+  }
+  if (axes.empty() || static_cast<int64_t>(axes.size()) == rank)
+    return Granularity::PerTensor;
+  if (axes.size() == 1 && axes[0] == rank - 1 && reduce.getKeepdims())
+    return Granularity::PerToken;
+  return std::nullopt;
+}
+
 struct AbsmaxScale {
   Value input;
   Granularity granularity;
@@ -260,13 +282,55 @@ FailureOr<ActivationQuantization> matchUnrounded(ClipOp clip,
       reason = "the activation is not x * Q / absmax(x)";
     return failure();
   }
+  // Pre-non-linearity variant: (x - eta) * Q / absmax(x), eta = min(x) over
+  // the elements sharing the scale, clipped to [eps, Q - eps].
+  bool shift = false;
   if (absmax->input != input) {
-    reason = "the absmax is taken of another value than the one quantized";
-    return failure();
+    auto sub = input.getDefiningOp<SubOp>();
+    auto reduceMin = sub ? sub.getB().getDefiningOp<ReduceMinOp>()
+                         : ReduceMinOp();
+    auto type = sub ? dyn_cast<RankedTensorType>(sub.getA().getType())
+                    : RankedTensorType();
+    if (!reduceMin || sub.getA() != absmax->input ||
+        reduceMin.getData() != sub.getA() || !type ||
+        getReduceGranularity(reduceMin, type.getRank()) !=
+            absmax->granularity) {
+      reason = "the absmax is taken of another value than the one quantized "
+               "(nor is it x - min(x) with the min over the absmax's axes)";
+      return failure();
+    }
+    shift = true;
+    input = sub.getA();
   }
   std::optional<double> lo = getScalar(clip.getMin());
   std::optional<double> hi = getScalar(clip.getMax());
   double tolerance = 1e-4 * *q;
+  if (shift && (!lo || !hi || *lo < 0.0 || *lo > tolerance ||
+                std::fabs(*hi - *q) > tolerance)) {
+    reason = "the shifted activation clip range is not [0, Q] for the "
+             "scale's Q";
+    return failure();
+  }
+  if (shift) {
+    ActivationQuantization result;
+    result.input = input;
+    result.granularity = absmax->granularity;
+    result.eps = absmax->eps;
+    result.reciprocal = reciprocal;
+    result.shift = true;
+    // Non-negative values on the graph's grid; Q = 128 rounds the largest
+    // to 128, which int8 clips to 127 as for W1 (docs/bitlinear.md).
+    result.qmax = static_cast<float>(*q);
+    result.clipMin = 0;
+    result.clipMax = std::min<int64_t>(127, static_cast<int64_t>(*q));
+    if (*q > 128.0) {
+      result.qmax = 127.0f;
+      result.clipMax = 127;
+    }
+    result.dequantized = false;
+    result.range = static_cast<float>(*q);
+    return result;
+  }
   if (!lo || !hi || std::fabs(*hi - *q) > tolerance ||
       std::fabs(*lo + *q) > tolerance) {
     reason = "the activation clip range is not [-Q, Q] for the scale's Q";

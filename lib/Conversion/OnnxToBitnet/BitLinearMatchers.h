@@ -57,6 +57,9 @@ struct ActivationQuantization {
   /// onto an int8 grid and the MatMul input is q * range / qmax.
   bool dequantized = true;
   float range = 0.0f;
+  /// Pre-non-linearity variant (W1 spelling only): the MatMul sees
+  /// (x - eta) * range / absmax(x) with eta = min(x), in [0, range].
+  bool shift = false;
 };
 
 /// Matches the activation operand of a MatMul against the absmax

@@ -306,7 +306,11 @@ std::string whyNotTernary(const NBitsWeights &w) {
       std::string reason;
       llvm::raw_string_ostream os(reason);
       os << "codes are not ternary: row " << i / w.k << ", column " << i % w.k
-         << " has code - zero_point = " << level;
+         << " has code - zero_point = ";
+      if (level == std::nearbyint(level))
+        os << static_cast<int64_t>(level);
+      else
+        os << level;
       return reason;
     }
   }

@@ -164,7 +164,9 @@ struct RaiseBitLinear : RewritePattern {
         rewriter, loc,
         RankedTensorType::get(inputShape, rewriter.getI8Type()),
         RankedTensorType::get(scaleShape, rewriter.getF32Type()),
-        /*eta=*/Type(), quant->input,
+        quant->shift ? RankedTensorType::get(scaleShape, rewriter.getF32Type())
+                     : Type(),
+        quant->input,
         GranularityAttr::get(rewriter.getContext(), quant->granularity),
         rewriter.getF32FloatAttr(quant->qmax),
         rewriter.getF32FloatAttr(quant->eps),
@@ -172,7 +174,7 @@ struct RaiseBitLinear : RewritePattern {
         rewriter.getI64IntegerAttr(quant->clipMax),
         quant->reciprocal ? rewriter.getUnitAttr() : UnitAttr(),
         perGroup ? rewriter.getI64IntegerAttr(quant->groupSize) : IntegerAttr(),
-        UnitAttr());
+        quant->shift ? rewriter.getUnitAttr() : UnitAttr());
 
     auto weightType = RankedTensorType::get({weights->rows, weights->cols},
                                             rewriter.getI8Type());

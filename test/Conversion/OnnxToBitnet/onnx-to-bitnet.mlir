@@ -237,3 +237,54 @@ func.func @per_group_wrong_axis(%x: tensor<4x4xf32>) -> tensor<4x2xf32> {
   %y = onnx.Gemm(%back, %w, %none) {transB = 1 : i64} : (tensor<4x4xf32>, tensor<2x4xf32>, none) -> tensor<4x2xf32>
   return %y : tensor<4x2xf32>
 }
+
+// -----
+
+// Pre-non-linearity W1 (the shift variant): eta = min(x) per tensor,
+// (x - eta) * 128 / gamma clipped to [eps, 128 - eps], no rounding. The
+// quantizer shifts (non-negative integers, int8 [0, 127]); the graph's own
+// float ops after the MatMul undo the shift, so the rescale is a constant.
+// CHECK-LABEL: func @w1_shift
+// CHECK: %[[Q:.*]], %{{.*}}, %{{.*}} = bitnet.quantize_activations %arg0 per_tensor {clip_max = 127 : i64, clip_min = 0 : i64, eps = 9.99999974E-6 : f32, qmax = 1.280000e+02 : f32, shift} : tensor<4x3xf32> -> tensor<4x3xi8>, tensor<1x1xf32>, tensor<1x1xf32>
+// CHECK: %[[ACC:.*]] = bitnet.ternary_matmul %[[Q]], %{{.*}}
+// CHECK: bitnet.rescale %[[ACC]], %{{.*}}, %{{.*}} : tensor<4x2xi32>, tensor<1x1xf32>, tensor<1xf32> -> tensor<4x2xf32>
+func.func @w1_shift(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
+  %none = onnx.NoValue
+  %w = onnx.Constant {value = dense<[[1.0, -1.0], [-1.0, -1.0], [1.0, 1.0]]> : tensor<3x2xf32>} : tensor<3x2xf32>
+  %abs = onnx.Abs(%x) : (tensor<4x3xf32>) -> tensor<4x3xf32>
+  %m = onnx.ReduceMax(%abs, %none) {keepdims = 0 : i64} : (tensor<4x3xf32>, none) -> tensor<f32>
+  %eps = onnx.Constant {value = dense<1.0e-5> : tensor<f32>} : tensor<f32>
+  %g = onnx.Clip(%m, %eps, %none) : (tensor<f32>, tensor<f32>, none) -> tensor<f32>
+  %eta = onnx.ReduceMin(%x, %none) {keepdims = 0 : i64} : (tensor<4x3xf32>, none) -> tensor<f32>
+  %xc = onnx.Sub(%x, %eta) : (tensor<4x3xf32>, tensor<f32>) -> tensor<4x3xf32>
+  %qb = onnx.Constant {value = dense<128.0> : tensor<f32>} : tensor<f32>
+  %xq = onnx.Mul(%xc, %qb) : (tensor<4x3xf32>, tensor<f32>) -> tensor<4x3xf32>
+  %xs = onnx.Div(%xq, %g) : (tensor<4x3xf32>, tensor<f32>) -> tensor<4x3xf32>
+  %lo = onnx.Constant {value = dense<1.0e-5> : tensor<f32>} : tensor<f32>
+  %hi = onnx.Constant {value = dense<127.99999> : tensor<f32>} : tensor<f32>
+  %c = onnx.Clip(%xs, %lo, %hi) : (tensor<4x3xf32>, tensor<f32>, tensor<f32>) -> tensor<4x3xf32>
+  %y = onnx.MatMul(%c, %w) : (tensor<4x3xf32>, tensor<3x2xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
+
+// -----
+
+// Near miss: the shift subtracts the min over other axes than the absmax's.
+func.func @w1_shift_axes(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
+  %none = onnx.NoValue
+  %w = onnx.Constant {value = dense<[[1.0, -1.0], [-1.0, -1.0], [1.0, 1.0]]> : tensor<3x2xf32>} : tensor<3x2xf32>
+  %abs = onnx.Abs(%x) : (tensor<4x3xf32>) -> tensor<4x3xf32>
+  %m = onnx.ReduceMax(%abs, %none) {keepdims = 0 : i64} : (tensor<4x3xf32>, none) -> tensor<f32>
+  %axes = onnx.Constant {value = dense<[-1]> : tensor<1xi64>} : tensor<1xi64>
+  %eta = onnx.ReduceMin(%x, %axes) {keepdims = 1 : i64} : (tensor<4x3xf32>, tensor<1xi64>) -> tensor<4x1xf32>
+  %xc = onnx.Sub(%x, %eta) : (tensor<4x3xf32>, tensor<4x1xf32>) -> tensor<4x3xf32>
+  %qb = onnx.Constant {value = dense<128.0> : tensor<f32>} : tensor<f32>
+  %xq = onnx.Mul(%xc, %qb) : (tensor<4x3xf32>, tensor<f32>) -> tensor<4x3xf32>
+  %xs = onnx.Div(%xq, %m) : (tensor<4x3xf32>, tensor<f32>) -> tensor<4x3xf32>
+  %lo = onnx.Constant {value = dense<1.0e-5> : tensor<f32>} : tensor<f32>
+  %hi = onnx.Constant {value = dense<127.99999> : tensor<f32>} : tensor<f32>
+  %c = onnx.Clip(%xs, %lo, %hi) : (tensor<4x3xf32>, tensor<f32>, tensor<f32>) -> tensor<4x3xf32>
+  // expected-remark @+1 {{kept on the float path: the absmax is taken of another value than the one quantized (nor is it x - min(x) with the min over the absmax's axes)}}
+  %y = onnx.MatMul(%c, %w) : (tensor<4x3xf32>, tensor<3x2xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
