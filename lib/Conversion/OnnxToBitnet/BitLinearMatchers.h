@@ -30,7 +30,7 @@ struct TernaryWeights {
 /// checks that its values are {-s, 0, +s} up to float rounding (relative
 /// 1e-5: training exports add straight-through noise of an ulp or so).
 /// On failure, `reason` says why.
-FailureOr<TernaryWeights> analyzeTernaryWeights(DenseElementsAttr weights,
+FailureOr<TernaryWeights> analyzeTernaryWeights(ElementsAttr weights,
                                                 bool transposed,
                                                 std::string &reason);
 

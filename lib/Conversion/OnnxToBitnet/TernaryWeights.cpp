@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "BitLinearMatchers.h"
 
+#include "bitnet-mlir/Support/ConstantData.h"
+
 #include "llvm/ADT/APFloat.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cmath>
@@ -19,7 +21,7 @@ using namespace mlir::bitnet;
 static constexpr double kScaleTolerance = 1e-5;
 
 FailureOr<TernaryWeights>
-bitnet::analyzeTernaryWeights(DenseElementsAttr weights, bool transposed,
+bitnet::analyzeTernaryWeights(ElementsAttr weights, bool transposed,
                               std::string &reason) {
   auto type = cast<ShapedType>(weights.getType());
   if (type.getRank() != 2) {
@@ -31,19 +33,15 @@ bitnet::analyzeTernaryWeights(DenseElementsAttr weights, bool transposed,
     reason = "weights are not floating point";
     return failure();
   }
-  std::vector<double> values;
-  values.reserve(type.getNumElements());
-  if (type.getElementType().isF32()) {
-    for (float v : weights.getValues<float>())
-      values.push_back(v);
-  } else {
-    for (APFloat v : weights.getValues<APFloat>())
-      values.push_back(v.convertToDouble());
-  }
-
+  // Two passes over the constant in place (weights can be gigabytes): the
+  // largest magnitude, then the codes.
   double largest = 0.0;
-  for (double v : values)
-    largest = std::max(largest, std::fabs(v));
+  if (failed(forEachFloatValue(weights, [&](double v) {
+        largest = std::max(largest, std::fabs(v));
+      }))) {
+    reason = "the weight constant cannot be read";
+    return failure();
+  }
   if (!(largest > 0.0) || !std::isfinite(largest)) {
     reason = "weights are all zero or not finite";
     return failure();
@@ -53,29 +51,34 @@ bitnet::analyzeTernaryWeights(DenseElementsAttr weights, bool transposed,
   int64_t dim0 = type.getDimSize(0), dim1 = type.getDimSize(1);
   result.rows = transposed ? dim0 : dim1;
   result.cols = transposed ? dim1 : dim0;
-  result.values.assign(values.size(), 0);
+  result.values.assign(type.getNumElements(), 0);
   double magnitudeSum = 0.0;
   int64_t nonZero = 0;
-  for (int64_t i = 0; i < dim0; ++i) {
-    for (int64_t j = 0; j < dim1; ++j) {
-      double v = values[i * dim1 + j];
-      double magnitude = std::fabs(v);
-      int8_t code = 0;
-      if (magnitude > kScaleTolerance * largest) {
-        if (std::fabs(magnitude - largest) > kScaleTolerance * largest) {
-          llvm::raw_string_ostream os(reason);
-          os << "weights are not ternary: values " << largest << " and "
-             << magnitude << " differ in magnitude";
-          return failure();
-        }
-        code = v > 0 ? 1 : -1;
-        magnitudeSum += magnitude;
-        ++nonZero;
+  int64_t i = 0, j = 0;
+  bool ternary = true;
+  (void)forEachFloatValue(weights, [&](double v) {
+    double magnitude = std::fabs(v);
+    int8_t code = 0;
+    if (ternary && magnitude > kScaleTolerance * largest) {
+      if (std::fabs(magnitude - largest) > kScaleTolerance * largest) {
+        llvm::raw_string_ostream os(reason);
+        os << "weights are not ternary: values " << largest << " and "
+           << magnitude << " differ in magnitude";
+        ternary = false;
       }
-      int64_t row = transposed ? i : j, col = transposed ? j : i;
-      result.values[row * result.cols + col] = code;
+      code = v > 0 ? 1 : -1;
+      magnitudeSum += magnitude;
+      ++nonZero;
     }
-  }
+    int64_t row = transposed ? i : j, col = transposed ? j : i;
+    result.values[row * result.cols + col] = code;
+    if (++j == dim1) {
+      j = 0;
+      ++i;
+    }
+  });
+  if (!ternary)
+    return failure();
   // The mean of the +-s entries: STE noise is symmetric, so averaging gets
   // closest to the scale the graph multiplies by.
   result.scale = static_cast<float>(magnitudeSum / nonZero);
