@@ -47,7 +47,7 @@ std::optional<ArrayRef<char>> bitnet::getConstantBytes(ElementsAttr attr) {
 }
 
 LogicalResult bitnet::forEachFloatValue(ElementsAttr attr,
-                                        llvm::function_ref<void(double)> fn) {
+                                        llvm::function_ref<bool(double)> fn) {
   auto type = cast<ShapedType>(attr.getType());
   auto floatType = dyn_cast<FloatType>(type.getElementType());
   if (!floatType || !type.hasStaticShape())
@@ -59,20 +59,23 @@ LogicalResult bitnet::forEachFloatValue(ElementsAttr attr,
       for (int64_t i = 0; i < count; ++i) {
         float value;
         std::memcpy(&value, data + i * 4, 4);
-        fn(value);
+        if (!fn(value))
+          break;
       }
     } else if (floatType.isF64()) {
       for (int64_t i = 0; i < count; ++i) {
         double value;
         std::memcpy(&value, data + i * 8, 8);
-        fn(value);
+        if (!fn(value))
+          break;
       }
     } else if (floatType.getWidth() == 16) {
       for (int64_t i = 0; i < count; ++i) {
         uint16_t bits;
         std::memcpy(&bits, data + i * 2, 2);
-        fn(APFloat(floatType.getFloatSemantics(), APInt(16, bits))
-               .convertToDouble());
+        if (!fn(APFloat(floatType.getFloatSemantics(), APInt(16, bits))
+                    .convertToDouble()))
+          break;
       }
     } else {
       return failure();
@@ -83,7 +86,8 @@ LogicalResult bitnet::forEachFloatValue(ElementsAttr attr,
   if (!dense)
     return failure();
   for (APFloat value : dense.getValues<APFloat>())
-    fn(value.convertToDouble());
+    if (!fn(value.convertToDouble()))
+      break;
   return success();
 }
 

@@ -39,10 +39,11 @@ bool useResourceFor(ShapedType type);
 std::optional<ArrayRef<char>> getConstantBytes(ElementsAttr attr);
 
 /// Calls `fn` with each value of a floating-point constant (dense, splat or
-/// dense_resource) in row-major order, without materializing them; fails
-/// (calling nothing) for other element types and attribute kinds.
+/// dense_resource) in row-major order, without materializing them, until
+/// `fn` returns false; fails (calling nothing) for other element types and
+/// attribute kinds.
 LogicalResult forEachFloatValue(ElementsAttr attr,
-                                llvm::function_ref<void(double)> fn);
+                                llvm::function_ref<bool(double)> fn);
 
 /// A buffer that a resource blob can take over (aligned to the element
 /// type, freed by the blob).

@@ -128,6 +128,7 @@ struct RaiseBitLinear : RewritePattern {
                                rewriter);
       if (failed(forEachFloatValue(operands->bias, [&](double v) {
             bias.push_back(static_cast<float>(v) * operands->beta);
+            return true;
           })))
         return keepOnFloatPath(op, "the bias is not a floating-point constant",
                                rewriter);

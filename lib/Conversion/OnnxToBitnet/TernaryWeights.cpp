@@ -33,11 +33,13 @@ bitnet::analyzeTernaryWeights(ElementsAttr weights, bool transposed,
     reason = "weights are not floating point";
     return failure();
   }
-  // Two passes over the constant in place (weights can be gigabytes): the
-  // largest magnitude, then the codes.
+  // Passes over the constant in place (weights can be gigabytes): the
+  // largest magnitude; whether every value is 0 or +-largest (stopping at
+  // the first that is not, before allocating anything); the codes.
   double largest = 0.0;
   if (failed(forEachFloatValue(weights, [&](double v) {
         largest = std::max(largest, std::fabs(v));
+        return true;
       }))) {
     reason = "the weight constant cannot be read";
     return failure();
@@ -46,6 +48,23 @@ bitnet::analyzeTernaryWeights(ElementsAttr weights, bool transposed,
     reason = "weights are all zero or not finite";
     return failure();
   }
+  auto isZero = [&](double magnitude) {
+    return magnitude <= kScaleTolerance * largest;
+  };
+  bool ternary = true;
+  (void)forEachFloatValue(weights, [&](double v) {
+    double magnitude = std::fabs(v);
+    if (isZero(magnitude) ||
+        std::fabs(magnitude - largest) <= kScaleTolerance * largest)
+      return true;
+    llvm::raw_string_ostream os(reason);
+    os << "weights are not ternary: values " << largest << " and "
+       << magnitude << " differ in magnitude";
+    ternary = false;
+    return false;
+  });
+  if (!ternary)
+    return failure();
 
   TernaryWeights result;
   int64_t dim0 = type.getDimSize(0), dim1 = type.getDimSize(1);
@@ -55,17 +74,10 @@ bitnet::analyzeTernaryWeights(ElementsAttr weights, bool transposed,
   double magnitudeSum = 0.0;
   int64_t nonZero = 0;
   int64_t i = 0, j = 0;
-  bool ternary = true;
   (void)forEachFloatValue(weights, [&](double v) {
     double magnitude = std::fabs(v);
     int8_t code = 0;
-    if (ternary && magnitude > kScaleTolerance * largest) {
-      if (std::fabs(magnitude - largest) > kScaleTolerance * largest) {
-        llvm::raw_string_ostream os(reason);
-        os << "weights are not ternary: values " << largest << " and "
-           << magnitude << " differ in magnitude";
-        ternary = false;
-      }
+    if (!isZero(magnitude)) {
       code = v > 0 ? 1 : -1;
       magnitudeSum += magnitude;
       ++nonZero;
@@ -76,9 +88,8 @@ bitnet::analyzeTernaryWeights(ElementsAttr weights, bool transposed,
       j = 0;
       ++i;
     }
+    return true;
   });
-  if (!ternary)
-    return failure();
   // The mean of the +-s entries: STE noise is symmetric, so averaging gets
   // closest to the scale the graph multiplies by.
   result.scale = static_cast<float>(magnitudeSum / nonZero);
