@@ -1,6 +1,9 @@
 //===- Compiler.cpp - the bitnet-compile driver as a library --------------===//
 #include "bitnet-mlir/Driver/Compiler.h"
 
+#include "CompileReport.h"
+#include "bitnet-mlir/Support/ConstantData.h"
+
 #include "bitnet-mlir/Importer/Importer.h"
 #include "bitnet-mlir/Pipelines/Pipelines.h"
 #include "bitnet-mlir/Target/CPU.h"
@@ -187,7 +190,8 @@ static FailureOr<Plan> makePlan(MLIRContext &context,
   return plan;
 }
 
-static OwningOpRef<ModuleOp> loadInput(MLIRContext &context, StringRef path) {
+static OwningOpRef<ModuleOp> loadInput(MLIRContext &context, StringRef path,
+                                       TimingScope &timing) {
   Location loc = UnknownLoc::get(&context);
   StringRef extension = llvm::sys::path::extension(path);
   if (extension == ".onnx" || extension == ".onnxtext") {
@@ -197,7 +201,9 @@ static OwningOpRef<ModuleOp> loadInput(MLIRContext &context, StringRef path) {
                      << "': " << ec.message();
       return {};
     }
-    return importOnnxFile(context, path);
+    ImportOptions importOptions;
+    importOptions.timing = &timing;
+    return importOnnxFile(context, path, importOptions);
   }
   if (path != "-" && extension != ".mlir") {
     emitError(loc) << "unknown input extension '" << extension << "' of '"
@@ -249,21 +255,37 @@ static FailureOr<ModelSignature> readSignature(ModuleOp module,
          << "' attribute: compile it from the onnx or bitnet stage";
 }
 
-LogicalResult bitnet::compileModel(MLIRContext &context,
-                                   const CompileOptions &options) {
-  DefaultTimingManager timingManager;
-  applyDefaultTimingManagerCLOptions(timingManager);
-  TimingScope timing = timingManager.getRootScope();
+/// Runs `pm` on `module` under a timer `name`, with the pass-manager
+/// command-line options and, for --stats, pass statistics.
+static LogicalResult runPipeline(PassManager &pm, ModuleOp module,
+                                 StringRef name, TimingScope &timing,
+                                 const CompileOptions &options,
+                                 CompileStatistics &stats) {
+  if (pm.empty())
+    return success();
+  (void)applyPassManagerCLOptions(pm); // fails only when not registered
+  if (options.stats)
+    addPassRecording(pm, stats);
+  TimingScope pipelineTiming = timing.nest(name);
+  pm.enableTiming(pipelineTiming);
+  return pm.run(module);
+}
 
+/// compileModel once the report machinery is set up.
+static LogicalResult compile(MLIRContext &context,
+                             const CompileOptions &options,
+                             TimingScope &timing, CompileStatistics &stats) {
   FailureOr<Plan> plan = makePlan(context, options);
   if (failed(plan))
     return failure();
 
   TimingScope importTiming = timing.nest("Import");
-  OwningOpRef<ModuleOp> module = loadInput(context, options.inputPath);
+  OwningOpRef<ModuleOp> module =
+      loadInput(context, options.inputPath, importTiming);
   if (!module)
     return failure();
   importTiming.stop();
+  stats.addStage("after import", *module);
   FailureOr<EmitStage> inputStage = getInputStage(*module);
   if (failed(inputStage))
     return failure();
@@ -280,10 +302,9 @@ LogicalResult bitnet::compileModel(MLIRContext &context,
   if (needSignature && failed(signature = readSignature(*module, *inputStage)))
     return failure();
 
-  PassManager pm(&context, ModuleOp::getOperationName());
-  (void)applyPassManagerCLOptions(pm); // fails only when not registered
-  TimingScope pipelineTiming = timing.nest("Pipeline");
-  pm.enableTiming(pipelineTiming);
+  // Constants that folding and packing replaced (latent float weights,
+  // ternary int8 matrices) are freed between the pipelines.
+  PassManager raise(&context, ModuleOp::getOperationName());
   if (*inputStage == EmitStage::Onnx && target != EmitStage::Onnx) {
     RaisePipelineOptions raiseOptions;
     raiseOptions.strict = options.strict;
@@ -291,7 +312,7 @@ LogicalResult bitnet::compileModel(MLIRContext &context,
     PackedLayoutChoice layout = choosePackedLayout(options);
     raiseOptions.layout = layout.layout;
     raiseOptions.blockRows = layout.blockRows;
-    buildRaisePipeline(pm, raiseOptions);
+    buildRaisePipeline(raise, raiseOptions);
   }
   // --report: an analysis of the bitnet stage, with the reasons recognition
   // gave (as remarks, which still print) for layers it kept float.
@@ -320,25 +341,45 @@ LogicalResult bitnet::compileModel(MLIRContext &context,
     raw_ostream &reportStream = plan->reportFile ? plan->reportFile->os()
                                 : options.outputPath == "-" ? llvm::errs()
                                                             : llvm::outs();
-    pm.addPass(createBitnetReportPass(*plan->report,
-                                      options.reportFormat == "json",
-                                      reportStream, floatPathReasons));
+    raise.addPass(createBitnetReportPass(*plan->report,
+                                         options.reportFormat == "json",
+                                         reportStream, floatPathReasons));
   }
-  if (*inputStage != EmitStage::LLVM && target == EmitStage::LLVM)
-    buildLowerToLLVMPipeline(pm);
-  if (failed(pm.run(*module)))
+  if (failed(runPipeline(raise, *module, "Raise (onnx -> bitnet)", timing,
+                         options, stats)))
     return failure();
   if (plan->reportFile)
     plan->reportFile->keep();
-  pipelineTiming.stop();
+  if (!raise.empty()) {
+    releaseAllUnreferencedBlobs(&context, *module);
+    stats.addStage("after raise", *module);
+  }
+  PassManager lower(&context, ModuleOp::getOperationName());
+  if (*inputStage != EmitStage::LLVM && target == EmitStage::LLVM)
+    buildLowerToLLVMPipeline(lower);
+  if (failed(runPipeline(lower, *module, "Lower to LLVM dialect", timing,
+                         options, stats)))
+    return failure();
+  if (!lower.empty()) {
+    releaseAllUnreferencedBlobs(&context, *module);
+    stats.addStage("after lowering", *module);
+  }
 
   if (plan->nativeKind) {
     (*module)->removeAttr(kSignatureAttrName);
     CPUTargetOptions targetOptions{options.targetTriple, options.targetCpu,
                                    options.optLevel, options.linker};
+    if (options.largeDataTotalBytes)
+      targetOptions.largeDataTotalBytes = *options.largeDataTotalBytes;
+    // LLVM holds its own copy of every constant from here on.
+    auto freeModule = [&] {
+      (*module).getBody()->clear();
+      releaseAllUnreferencedBlobs(&context, *module);
+    };
     if (failed(emitCPUModel(*module, *signature, plan->modelName,
                             *plan->targetMachine, targetOptions,
-                            *plan->nativeKind, options.outputPath, timing)))
+                            *plan->nativeKind, options.outputPath, timing,
+                            freeModule)))
       return failure();
   } else {
     if (target == EmitStage::LLVM && *inputStage != EmitStage::LLVM)
@@ -355,4 +396,35 @@ LogicalResult bitnet::compileModel(MLIRContext &context,
     plan->header->keep();
   }
   return success();
+}
+
+LogicalResult bitnet::compileModel(MLIRContext &context,
+                                   const CompileOptions &options) {
+  auto start = std::chrono::steady_clock::now();
+  bool progress = options.progress.value_or(llvm::errs().is_displayed());
+  ProgressTimingManager timingManager(progress, llvm::errs());
+  applyDefaultTimingManagerCLOptions(timingManager);
+  bool printTimes = options.timePasses || timingManager.isEnabled();
+  // The progress line follows the timers, so they run whenever it is shown.
+  timingManager.setEnabled(printTimes || progress);
+  // Diagnostics start on a line of their own.
+  ScopedDiagnosticHandler clearProgress(&context, [&](Diagnostic &) {
+    timingManager.clearProgress();
+    return failure(); // on to the handler that prints it
+  });
+  CompileStatistics stats;
+  LogicalResult result = success();
+  {
+    TimingScope timing = timingManager.getRootScope();
+    result = compile(context, options, timing, stats);
+  }
+  timingManager.clearProgress();
+  if (printTimes)
+    timingManager.print();
+  timingManager.setEnabled(false); // nothing more at destruction
+  if (options.stats)
+    stats.print(llvm::errs(), std::chrono::duration<double>(
+                                  std::chrono::steady_clock::now() - start)
+                                  .count());
+  return result;
 }

@@ -37,7 +37,7 @@ FailureOr<Attribute> importer::convertAttribute(MLIRContext *context,
     return Attribute(builder.getDenseF32ArrayAttr(
         ArrayRef<float>(attribute.floats().data(), attribute.floats().size())));
   case AttributeProto::TENSOR: {
-    FailureOr<DenseElementsAttr> elements =
+    FailureOr<ElementsAttr> elements =
         convertTensor(context, attribute.t(), externalData, emitError);
     if (failed(elements))
       return failure();

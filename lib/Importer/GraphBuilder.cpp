@@ -123,8 +123,8 @@ LogicalResult GraphBuilder::addInitializers() {
   for (onnx::TensorProto &tensor : *graph.mutable_initializer()) {
     if (!used.contains(tensor.name()))
       continue;
-    FailureOr<DenseElementsAttr> elements =
-        convertTensor(model.getContext(), tensor, externalData, [&] {
+    FailureOr<ElementsAttr> elements =
+        convertInitializer(model.getContext(), tensor, externalData, [&] {
           return model.emitError() << "initializer '" << tensor.name() << "': ";
         });
     if (failed(elements))
@@ -132,7 +132,7 @@ LogicalResult GraphBuilder::addInitializers() {
     values[tensor.name()] =
         onnx_ir::ConstantOp::create(builder, model.getNameLoc(tensor.name()),
                                     elements->getType(), *elements);
-    // The attribute holds a copy; drop the proto's.
+    // The attribute holds a copy or has taken raw_data over; drop the rest.
     tensor.clear_raw_data();
     tensor.clear_float_data();
     tensor.clear_int32_data();

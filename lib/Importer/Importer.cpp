@@ -92,10 +92,15 @@ OwningOpRef<ModuleOp> bitnet::importOnnxFile(MLIRContext &context,
   context.getOrLoadDialect<onnx_ir::OnnxDialect>();
   context.getOrLoadDialect<func::FuncDialect>();
   ModelContext model(context, path);
+  TimingScope untimed;
+  TimingScope &timing = options.timing ? *options.timing : untimed;
 
+  TimingScope loadTiming = timing.nest("Load model");
   FailureOr<std::unique_ptr<onnx::ModelProto>> proto = loadModelFile(model);
   if (failed(proto))
     return nullptr;
+  loadTiming.stop();
+  TimingScope checkTiming = timing.nest("Check graph");
   FailureOr<int64_t> opset = checkModelHeader(**proto, model);
   if (failed(opset))
     return nullptr;
@@ -110,10 +115,14 @@ OwningOpRef<ModuleOp> bitnet::importOnnxFile(MLIRContext &context,
       failed(loadShapeInitializers(graph, externalData, model)) ||
       failed(runOnnxChecker(**proto, *schemas, model)))
     return nullptr;
-  if (options.shapeInference &&
-      failed(runShapeInference(**proto, *schemas, model)))
-    return nullptr;
+  checkTiming.stop();
+  if (options.shapeInference) {
+    TimingScope inferenceTiming = timing.nest("Shape inference");
+    if (failed(runShapeInference(**proto, *schemas, model)))
+      return nullptr;
+  }
 
+  TimingScope buildTiming = timing.nest("Build module");
   OwningOpRef<ModuleOp> module =
       buildModule(graph, *opset, *schemas, externalData, model);
   if (!module || failed(verifyImportedModule(*module, model)))

@@ -105,19 +105,29 @@ private:
 FailureOr<std::unique_ptr<onnx::ModelProto>>
 loadModelFile(const ModelContext &model);
 
-/// The files holding tensors stored outside the model, each read once.
+/// Bytes of a tensor stored outside the model, and the mapped file they lie
+/// in (shared: a resource blob over the bytes keeps the mapping alive).
+struct ExternalBytes {
+  llvm::ArrayRef<char> bytes;
+  std::shared_ptr<const llvm::MemoryBuffer> file;
+};
+
+/// The files holding tensors stored outside the model, each memory-mapped
+/// once (read-only, so the pages are the page cache's: one copy however many
+/// tensors share a file).
 class ExternalDataFiles {
 public:
   explicit ExternalDataFiles(const ModelContext &model) : model(model) {}
 
   /// The bytes of `tensor`, which has data_location EXTERNAL: `location`
-  /// relative to the model's directory, `offset` and `length` honored.
-  FailureOr<llvm::ArrayRef<char>> read(const onnx::TensorProto &tensor,
-                                       ErrorEmitter emitError);
+  /// relative to the model's directory, `offset` and `length` (64-bit)
+  /// honored.
+  FailureOr<ExternalBytes> read(const onnx::TensorProto &tensor,
+                                ErrorEmitter emitError);
 
 private:
   const ModelContext &model;
-  llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> files;
+  llvm::StringMap<std::shared_ptr<const llvm::MemoryBuffer>> files;
 };
 
 /// Moves the data of small integer initializers stored outside the model into
@@ -218,10 +228,20 @@ FailureOr<Type> convertValueType(MLIRContext *context,
                                  const onnx::TypeProto &type,
                                  ErrorEmitter emitError);
 
-/// A tensor's data as dense elements, built from raw bytes where the layout
-/// matches MLIR's (everything but bool and the types ONNX widens to int32).
-FailureOr<DenseElementsAttr> convertTensor(MLIRContext *context,
-                                           const onnx::TensorProto &tensor,
+/// A tensor's data as an elements attribute. Large tensors whose bytes are
+/// in MLIR's layout (little-endian host; not bool, not the typed fields ONNX
+/// widens) become dense_resource blobs (bitnet-mlir/Support/ConstantData.h);
+/// external data stays in its mapped file, no copy. Everything else is a
+/// DenseElementsAttr built from raw bytes where the layout allows.
+FailureOr<ElementsAttr> convertTensor(MLIRContext *context,
+                                      const onnx::TensorProto &tensor,
+                                      ExternalDataFiles &externalData,
+                                      ErrorEmitter emitError);
+
+/// convertTensor for an initializer, whose large `raw_data` the blob takes
+/// over instead of copying (the field is left empty).
+FailureOr<ElementsAttr> convertInitializer(MLIRContext *context,
+                                           onnx::TensorProto &tensor,
                                            ExternalDataFiles &externalData,
                                            ErrorEmitter emitError);
 

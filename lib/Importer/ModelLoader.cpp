@@ -103,7 +103,7 @@ static LogicalResult parseByteCount(StringRef key, StringRef value,
   return success();
 }
 
-FailureOr<ArrayRef<char>>
+FailureOr<ExternalBytes>
 ExternalDataFiles::read(const onnx::TensorProto &tensor,
                         ErrorEmitter emitError) {
   std::string location;
@@ -165,8 +165,9 @@ ExternalDataFiles::read(const onnx::TensorProto &tensor,
                 << " bytes)";
     return failure();
   }
-  return ArrayRef<char>(file.getBufferStart() + offset,
-                        length ? *length : size - offset);
+  return ExternalBytes{ArrayRef<char>(file.getBufferStart() + offset,
+                                      length ? *length : size - offset),
+                       it->second};
 }
 
 /// Shape operands (Reshape's shape, Slice's starts, ...) are small integer
@@ -181,14 +182,14 @@ LogicalResult importer::loadShapeInitializers(onnx::GraphProto &graph,
         (tensor.data_type() != onnx::TensorProto::INT64 &&
          tensor.data_type() != onnx::TensorProto::INT32))
       continue;
-    FailureOr<ArrayRef<char>> bytes = externalData.read(tensor, [&] {
+    FailureOr<ExternalBytes> external = externalData.read(tensor, [&] {
       return model.emitError() << "initializer '" << tensor.name() << "': ";
     });
-    if (failed(bytes))
+    if (failed(external))
       return failure();
-    if (bytes->size() > kMaxShapeInitializerBytes)
+    if (external->bytes.size() > kMaxShapeInitializerBytes)
       continue;
-    tensor.set_raw_data(bytes->data(), bytes->size());
+    tensor.set_raw_data(external->bytes.data(), external->bytes.size());
     tensor.clear_external_data();
     tensor.set_data_location(onnx::TensorProto::DEFAULT);
   }

@@ -1,16 +1,20 @@
 //===- TensorConversion.cpp - ONNX types and tensors -> MLIR --------------===//
 //
-// Weights are most of a model, so tensor data goes into DenseElementsAttr as
-// raw bytes (one copy, no per-element APFloat/APInt) wherever ONNX's layout
-// is MLIR's: raw_data, external data and the float/double/int32/int64/uint64
-// fields of the matching types. Bools (bit-packed in MLIR) and the types
-// ONNX widens to int32_data (8- and 16-bit ints, float16, bfloat16) or
-// uint64_data (uint32) are narrowed first.
+// Weights are most of a model, so tensor data is never converted element by
+// element where ONNX's layout is MLIR's (raw_data, external data and the
+// float/double/int32/int64/uint64 fields of the matching types). Large
+// tensors in raw bytes become dense_resource blobs with no copy at all: over
+// the mapped external-data file, or owning the released raw_data string.
+// The rest become DenseElementsAttr from raw bytes (one copy). Bools
+// (bit-packed in MLIR) and the types ONNX widens to int32_data (8- and
+// 16-bit ints, float16, bfloat16) or uint64_data (uint32) are narrowed
+// first.
 //
 //===----------------------------------------------------------------------===//
 #include "ImporterImpl.h"
 
 #include "Onnx/OnnxTypes.h"
+#include "bitnet-mlir/Support/ConstantData.h"
 
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/SwapByteOrder.h"
@@ -121,6 +125,8 @@ struct CheckedTensor {
   RankedTensorType type;
   /// raw_data or external data; empty (and `typed`) for the typed fields.
   ArrayRef<char> bytes;
+  /// The mapped file `bytes` lie in, for external data.
+  std::shared_ptr<const llvm::MemoryBuffer> file;
   bool typed = false;
 };
 } // namespace
@@ -175,10 +181,11 @@ static FailureOr<CheckedTensor> checkTensor(MLIRContext *context,
   uint64_t expectedBytes = numElements * byteWidth;
   StringRef source;
   if (tensor.data_location() == TensorProto::EXTERNAL) {
-    FailureOr<ArrayRef<char>> bytes = externalData.read(tensor, emitError);
-    if (failed(bytes))
+    FailureOr<ExternalBytes> external = externalData.read(tensor, emitError);
+    if (failed(external))
       return failure();
-    checked.bytes = *bytes;
+    checked.bytes = external->bytes;
+    checked.file = std::move(external->file);
     source = "external data";
   } else if (tensor.has_raw_data()) {
     checked.bytes =
@@ -281,15 +288,84 @@ static DenseElementsAttr buildElements(const CheckedTensor &checked,
   }
 }
 
-FailureOr<DenseElementsAttr>
-importer::convertTensor(MLIRContext *context, const TensorProto &tensor,
-                        ExternalDataFiles &externalData,
-                        ErrorEmitter emitError) {
+/// Whether `checked` becomes a resource blob over its raw bytes: large, in
+/// raw bytes, and in MLIR's layout (byte-sized little-endian elements on a
+/// little-endian host).
+static bool isResourceCandidate(const CheckedTensor &checked) {
+  return !checked.typed && !llvm::sys::IsBigEndianHost &&
+         !checked.type.getElementType().isInteger(1) &&
+         useResourceFor(checked.type);
+}
+
+static bool isAligned(ArrayRef<char> bytes, size_t alignment) {
+  return reinterpret_cast<uintptr_t>(bytes.data()) % alignment == 0;
+}
+
+/// The blob over `checked.bytes` without a copy, when they are aligned for
+/// the element type; `rawData` (if not null) is the released raw_data string
+/// the bytes lie in, which the blob then owns. Otherwise a blob over an
+/// aligned copy.
+static AsmResourceBlob makeBlob(const CheckedTensor &checked,
+                                std::unique_ptr<std::string> rawData) {
+  size_t alignment = getRawByteWidth(checked.type.getElementType());
+  ArrayRef<char> bytes = checked.bytes;
+  if (!isAligned(bytes, alignment)) {
+    ConstantBuffer copy(bytes.size(), alignment);
+    llvm::copy(bytes, copy.getData().begin());
+    return copy.takeAsBlob();
+  }
+  if (rawData)
+    return AsmResourceBlob(
+        bytes, alignment,
+        [owned = std::shared_ptr<std::string>(std::move(rawData))](
+            void *, size_t, size_t) mutable { owned.reset(); },
+        /*dataIsMutable=*/false);
+  return AsmResourceBlob(
+      bytes, alignment,
+      [file = checked.file](void *, size_t, size_t) mutable { file.reset(); },
+      /*dataIsMutable=*/false);
+}
+
+/// convertTensor; `releasable` is `tensor` when its raw_data may be taken.
+static FailureOr<ElementsAttr> convert(MLIRContext *context,
+                                       const TensorProto &tensor,
+                                       TensorProto *releasable,
+                                       ExternalDataFiles &externalData,
+                                       ErrorEmitter emitError) {
   FailureOr<CheckedTensor> checked =
       checkTensor(context, tensor, externalData, emitError);
   if (failed(checked))
     return failure();
-  return buildElements(*checked, tensor);
+  if (!isResourceCandidate(*checked))
+    return ElementsAttr(buildElements(*checked, tensor));
+  StringRef name = tensor.name();
+  if (checked->file)
+    return createResourceAttr(checked->type, name, makeBlob(*checked, {}));
+  if (releasable) {
+    // The blob owns the string, so the bytes stay where they are.
+    std::unique_ptr<std::string> raw(releasable->release_raw_data());
+    checked->bytes = ArrayRef<char>(raw->data(), raw->size());
+    return createResourceAttr(checked->type, name,
+                              makeBlob(*checked, std::move(raw)));
+  }
+  ConstantBuffer copy(checked->bytes.size(),
+                      getRawByteWidth(checked->type.getElementType()));
+  llvm::copy(checked->bytes, copy.getData().begin());
+  return createResourceAttr(checked->type, name, copy.takeAsBlob());
+}
+
+FailureOr<ElementsAttr>
+importer::convertTensor(MLIRContext *context, const TensorProto &tensor,
+                        ExternalDataFiles &externalData,
+                        ErrorEmitter emitError) {
+  return convert(context, tensor, nullptr, externalData, emitError);
+}
+
+FailureOr<ElementsAttr>
+importer::convertInitializer(MLIRContext *context, TensorProto &tensor,
+                             ExternalDataFiles &externalData,
+                             ErrorEmitter emitError) {
+  return convert(context, tensor, &tensor, externalData, emitError);
 }
 
 LogicalResult importer::checkInitializers(const onnx::GraphProto &graph,

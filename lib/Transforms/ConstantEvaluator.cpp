@@ -9,11 +9,13 @@
 #include "ConstantEvaluator.h"
 
 #include "Onnx/OnnxDialect.h"
+#include "bitnet-mlir/Support/ConstantData.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/MathExtras.h"
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <numeric>
 
@@ -83,11 +85,68 @@ static double roundToType(Type type, double value) {
   return std::trunc(value);
 }
 
-FailureOr<HostTensor> HostTensor::fromAttr(DenseElementsAttr attr) {
+/// Reads `count` elements of `elementType` from row-major host-order bytes.
+static LogicalResult readRawValues(Type elementType, ArrayRef<char> bytes,
+                                   std::vector<double> &values) {
+  auto read = [&](auto tag) {
+    using T = decltype(tag);
+    size_t count = bytes.size() / sizeof(T);
+    values.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      T value;
+      std::memcpy(&value, bytes.data() + i * sizeof(T), sizeof(T));
+      values[i] = static_cast<double>(value);
+    }
+  };
+  if (elementType.isF32()) {
+    read(float());
+  } else if (elementType.isF64()) {
+    read(double());
+  } else if (auto floatType = dyn_cast<FloatType>(elementType)) {
+    if (floatType.getWidth() != 16)
+      return failure();
+    const llvm::fltSemantics &semantics = floatType.getFloatSemantics();
+    size_t count = bytes.size() / 2;
+    values.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      uint16_t bits;
+      std::memcpy(&bits, bytes.data() + i * 2, 2);
+      values[i] = APFloat(semantics, APInt(16, bits)).convertToDouble();
+    }
+  } else if (auto intType = dyn_cast<IntegerType>(elementType)) {
+    bool isUnsigned = intType.isUnsigned();
+    switch (intType.getWidth()) {
+    case 8:
+      return isUnsigned ? read(uint8_t()) : read(int8_t()), success();
+    case 16:
+      return isUnsigned ? read(uint16_t()) : read(int16_t()), success();
+    case 32:
+      return isUnsigned ? read(uint32_t()) : read(int32_t()), success();
+    case 64:
+      return isUnsigned ? read(uint64_t()) : read(int64_t()), success();
+    default:
+      return failure();
+    }
+  } else {
+    return failure();
+  }
+  return success();
+}
+
+FailureOr<HostTensor> HostTensor::fromAttr(ElementsAttr elements) {
   HostTensor tensor;
-  auto type = cast<ShapedType>(attr.getType());
+  auto type = cast<ShapedType>(elements.getType());
   tensor.shape.assign(type.getShape().begin(), type.getShape().end());
   tensor.elementType = type.getElementType();
+  auto attr = dyn_cast<DenseElementsAttr>(elements);
+  if (!attr) {
+    // dense_resource: read its bytes in place.
+    std::optional<ArrayRef<char>> bytes = getConstantBytes(elements);
+    if (!bytes ||
+        failed(readRawValues(tensor.elementType, *bytes, tensor.values)))
+      return failure();
+    return tensor;
+  }
   tensor.values.reserve(type.getNumElements());
   Type elementType = tensor.elementType;
   if (elementType.isF32()) {
@@ -110,8 +169,61 @@ FailureOr<HostTensor> HostTensor::fromAttr(DenseElementsAttr attr) {
   return tensor;
 }
 
-DenseElementsAttr HostTensor::toAttr(RankedTensorType type) const {
+/// `values` as row-major host-order bytes of `elementType` (byte-sized
+/// widths; values already rounded to the type).
+static ConstantBuffer writeRawValues(Type elementType,
+                                     ArrayRef<double> values) {
+  unsigned width = elementType.getIntOrFloatBitWidth() / 8;
+  ConstantBuffer buffer(values.size() * width, width);
+  char *out = buffer.getData().data();
+  auto write = [&](auto convert) {
+    for (size_t i = 0, e = values.size(); i < e; ++i) {
+      auto value = convert(values[i]);
+      std::memcpy(out + i * sizeof(value), &value, sizeof(value));
+    }
+  };
+  if (elementType.isF32()) {
+    write([](double v) { return static_cast<float>(v); });
+  } else if (elementType.isF64()) {
+    write([](double v) { return v; });
+  } else if (auto floatType = dyn_cast<FloatType>(elementType)) {
+    const llvm::fltSemantics &semantics = floatType.getFloatSemantics();
+    write([&](double v) {
+      APFloat converted(v);
+      bool losesInfo = false;
+      converted.convert(semantics, APFloat::rmNearestTiesToEven, &losesInfo);
+      return static_cast<uint16_t>(
+          converted.bitcastToAPInt().getZExtValue());
+    });
+  } else {
+    // Two's complement truncation, as APInt(width, value, implicitTrunc).
+    auto truncate = [](double v) {
+      return static_cast<uint64_t>(static_cast<int64_t>(v));
+    };
+    switch (width) {
+    case 1:
+      write([&](double v) { return static_cast<uint8_t>(truncate(v)); });
+      break;
+    case 2:
+      write([&](double v) { return static_cast<uint16_t>(truncate(v)); });
+      break;
+    case 4:
+      write([&](double v) { return static_cast<uint32_t>(truncate(v)); });
+      break;
+    default:
+      write([&](double v) { return truncate(v); });
+      break;
+    }
+  }
+  return buffer;
+}
+
+ElementsAttr HostTensor::toAttr(RankedTensorType type,
+                                StringRef nameHint) const {
   Type elementType = type.getElementType();
+  if (useResourceFor(type))
+    return createConstantAttr(type, writeRawValues(elementType, values),
+                              nameHint);
   if (elementType.isF32()) {
     std::vector<float> data(values.begin(), values.end());
     return DenseElementsAttr::get(type, ArrayRef<float>(data));

@@ -23,10 +23,13 @@ struct HostTensor {
   std::vector<double> values;
 
   int64_t getNumElements() const;
-  /// Reads a dense constant; fails for element types it cannot hold.
-  static FailureOr<HostTensor> fromAttr(DenseElementsAttr attr);
-  /// The constant as an attribute of `type` (which must have this shape).
-  DenseElementsAttr toAttr(RankedTensorType type) const;
+  /// Reads a dense or dense_resource constant; fails for element types it
+  /// cannot hold and for other attribute kinds.
+  static FailureOr<HostTensor> fromAttr(ElementsAttr attr);
+  /// The constant as an attribute of `type` (which must have this shape): a
+  /// dense_resource blob named `nameHint` when large (useResourceFor), so
+  /// that it can be freed once folded further.
+  ElementsAttr toAttr(RankedTensorType type, StringRef nameHint) const;
 };
 
 /// Evaluates `op` on `operands` (null entries stand for `none` operands).

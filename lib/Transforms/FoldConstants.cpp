@@ -6,11 +6,18 @@
 // constants is evaluated here, so that the BitLinear recognizer sees the
 // quantized weight as one constant.
 //
+// A weight's quantization is a chain of full-size intermediates. Large
+// results are dense_resource blobs (ConstantData.h), and the blobs this pass
+// created are freed as soon as no op refers to them, so a chain holds a few
+// weight-sized buffers at a time instead of one per op.
+//
 //===----------------------------------------------------------------------===//
 #include "bitnet-mlir/Transforms/Passes.h"
 
 #include "ConstantEvaluator.h"
+#include "bitnet-mlir/Support/ConstantData.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -23,6 +30,9 @@ using namespace mlir;
 using namespace mlir::bitnet;
 using namespace mlir::onnx_ir;
 
+static void
+populateOnnxFoldConstantsCleanupPatterns(RewritePatternSet &patterns);
+
 namespace {
 
 /// The largest result folded from smaller operands (ConstantOfShape, Expand,
@@ -30,12 +40,44 @@ namespace {
 /// constants, or minutes of evaluation. Generated code fills such tensors.
 constexpr int64_t kMaxGrownElements = 1 << 20;
 
+/// Large constants created by the pass, freed in batches once unused.
+class FoldedBlobs {
+public:
+  explicit FoldedBlobs(Operation *scope) : scope(scope) {}
+
+  void add(ElementsAttr attr) {
+    auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+    if (!resource)
+      return;
+    handles.push_back(resource.getRawHandle());
+    pendingBytes += resource.getRawHandle().getBlob()->getData().size();
+  }
+
+  /// Frees unused blobs once enough bytes have been created since the last
+  /// sweep that a walk of `scope` is worth it (or always, with `force`).
+  /// Blobs still in use stay candidates for the next sweep.
+  void sweep(bool force = false) {
+    if (!force && pendingBytes < kSweepBytes)
+      return;
+    releaseUnreferencedBlobs(scope, handles);
+    pendingBytes = 0;
+  }
+
+private:
+  /// Each sweep walks the function: amortized over this many bytes.
+  static constexpr uint64_t kSweepBytes = 64ull << 20;
+  Operation *scope;
+  SmallVector<DenseResourceElementsHandle> handles;
+  uint64_t pendingBytes = 0;
+};
+
 /// Replaces an onnx op whose operands are all constants (or `none`) by the
 /// constant it computes.
 struct FoldConstantOperands : RewritePattern {
-  FoldConstantOperands(MLIRContext *context, int64_t maxElements)
+  FoldConstantOperands(MLIRContext *context, int64_t maxElements,
+                       FoldedBlobs *blobs)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context),
-        maxElements(maxElements) {}
+        maxElements(maxElements), blobs(blobs) {}
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
@@ -49,10 +91,10 @@ struct FoldConstantOperands : RewritePattern {
     SmallVector<HostTensor> storage;
     storage.reserve(op->getNumOperands());
     SmallVector<const HostTensor *> args;
-    SmallVector<DenseElementsAttr> attrs;
+    SmallVector<ElementsAttr> attrs;
     int64_t operandElements = 0;
     for (Value operand : op->getOperands()) {
-      DenseElementsAttr attr;
+      ElementsAttr attr;
       if (!isa<NoneType>(operand.getType()) &&
           !matchPattern(operand, m_Constant(&attr)))
         return rewriter.notifyMatchFailure(op, "operand is not constant");
@@ -65,7 +107,7 @@ struct FoldConstantOperands : RewritePattern {
     if (declaredType.hasStaticShape() && declaredType.getNumElements() > limit)
       return rewriter.notifyMatchFailure(op, "result too large to fold");
 
-    for (DenseElementsAttr attr : attrs) {
+    for (ElementsAttr attr : attrs) {
       if (!attr) {
         args.push_back(nullptr);
         continue;
@@ -92,12 +134,27 @@ struct FoldConstantOperands : RewritePattern {
         if (!isa<OnnxDialect>(user->getDialect()))
           return rewriter.notifyMatchFailure(op, "a non-onnx user");
     }
-    rewriter.replaceOpWithNewOp<ConstantOp>(op, computedType,
-                                            result->toAttr(computedType));
+    std::optional<StringRef> name = onnx_ir::getNodeName(op->getLoc());
+    ElementsAttr value = result->toAttr(computedType, name.value_or("folded"));
+    llvm::SetVector<Operation *> inputs;
+    for (Value operand : op->getOperands())
+      if (Operation *input = operand.getDefiningOp())
+        inputs.insert(input);
+    rewriter.replaceOpWithNewOp<ConstantOp>(op, computedType, value);
+    // Dead inputs go now rather than when the driver gets to them, so that
+    // the sweep can free their blobs.
+    for (Operation *input : inputs)
+      if (input->use_empty() && isa<ConstantOp>(input))
+        rewriter.eraseOp(input);
+    if (blobs) {
+      blobs->add(value);
+      blobs->sweep();
+    }
     return success();
   }
 
   int64_t maxElements;
+  FoldedBlobs *blobs;
 };
 
 /// Dropout at inference is the identity; its mask, if used, is all true.
@@ -128,21 +185,34 @@ struct OnnxFoldConstantsPass
   using Base::Base;
 
   void runOnOperation() override {
+    FoldedBlobs blobs(getOperation());
     RewritePatternSet patterns(&getContext());
-    populateOnnxFoldConstantsPatterns(patterns, maxElements);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    patterns.add<FoldConstantOperands>(&getContext(), maxElements, &blobs);
+    populateOnnxFoldConstantsCleanupPatterns(patterns);
+    LogicalResult converged =
+        applyPatternsGreedily(getOperation(), std::move(patterns));
+    blobs.sweep(/*force=*/true);
+    if (failed(converged))
       signalPassFailure();
   }
 };
 
 } // namespace
 
-void bitnet::populateOnnxFoldConstantsPatterns(RewritePatternSet &patterns,
-                                               int64_t maxElements) {
-  patterns.add<FoldConstantOperands>(patterns.getContext(), maxElements);
+/// Dropout removal and the onnx ops' canonicalizations.
+static void
+populateOnnxFoldConstantsCleanupPatterns(RewritePatternSet &patterns) {
   patterns.add<RemoveInferenceDropout>(patterns.getContext());
   for (RegisteredOperationName name :
        patterns.getContext()->getRegisteredOperations())
     if (name.getDialectNamespace() == OnnxDialect::getDialectNamespace())
       name.getCanonicalizationPatterns(patterns, patterns.getContext());
+}
+
+void bitnet::populateOnnxFoldConstantsPatterns(RewritePatternSet &patterns,
+                                               int64_t maxElements) {
+  // Without a pass to sweep, blobs are freed by whoever owns the context.
+  patterns.add<FoldConstantOperands>(patterns.getContext(), maxElements,
+                                     /*blobs=*/nullptr);
+  populateOnnxFoldConstantsCleanupPatterns(patterns);
 }

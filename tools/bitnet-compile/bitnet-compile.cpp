@@ -12,7 +12,9 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/Config/llvm-config.h"
+#include "llvm/Pass.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
@@ -90,12 +92,43 @@ static cl::opt<int64_t> reportTokens(
 static cl::opt<std::string> reportBaseline(
     "report-baseline", cl::init("fp16"), cl::value_desc("fp16|fp32"),
     cl::cat(category), cl::desc("precision of the --report baseline"));
+static cl::opt<cl::boolOrDefault> progress(
+    "progress", cl::cat(category),
+    cl::desc("show the running step on one line of stderr (default: when "
+             "stderr is a terminal; --progress=false to turn it off)"));
 
 static void printVersion(raw_ostream &os) {
   os << "bitnet-compile " << BITNET_MLIR_VERSION << "\n"
      << "  LLVM/MLIR " << LLVM_VERSION_STRING << "\n"
      << "  default target: " << sys::getProcessTriple()
      << ", host CPU: " << sys::getHostCPUName() << "\n";
+}
+
+static cl::opt<uint64_t> largeDataThreshold(
+    "large-data-threshold", cl::Hidden, cl::cat(category),
+    cl::value_desc("bytes"),
+    cl::desc("x86-64: constant bytes above which large constants go to the "
+             "large-data sections (default 1 GiB; for testing)"));
+
+/// libLLVM already registers --time-passes and --stats (its own pass timing
+/// and statistics); bitnet-compile reads them and reports instead (see
+/// main), so they are described as ours.
+static void adoptLLVMReportOptions() {
+  auto &options = cl::getRegisteredOptions();
+  if (cl::Option *option = options.lookup("time-passes")) {
+    option->setDescription("print the wall time of each phase (import, "
+                           "raise, lower, LLVM translation, optimization, "
+                           "code emission, link) and pass to stderr");
+    option->setHiddenFlag(cl::NotHidden);
+    option->addCategory(category);
+  }
+  if (cl::Option *option = options.lookup("stats")) {
+    option->setDescription("print pass statistics, constants and their "
+                           "bytes per stage, bytes freed, peak resident "
+                           "memory and total time to stderr");
+    option->setHiddenFlag(cl::NotHidden);
+    option->addCategory(category);
+  }
 }
 
 /// --help lists ours and MLIR's (--mlir-*) options, not every LLVM option
@@ -119,6 +152,7 @@ int main(int argc, char **argv) {
   mlir::bitnet::registerAllPasses();
   mlir::registerPassManagerCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
+  adoptLLVMReportOptions();
   organizeHelp();
   cl::SetVersionPrinter(printVersion);
   cl::ParseCommandLineOptions(argc, argv,
@@ -175,5 +209,13 @@ int main(int argc, char **argv) {
   options.reportPath = reportFile;
   options.reportTokens = reportTokens;
   options.reportBaseline = reportBaseline;
+  // Ours, not LLVM's: its reports would name LLVM's passes only, at exit.
+  options.timePasses = TimePassesIsEnabled;
+  TimePassesIsEnabled = false;
+  options.stats = AreStatisticsEnabled();
+  if (largeDataThreshold.getNumOccurrences())
+    options.largeDataTotalBytes = largeDataThreshold;
+  if (progress != cl::BOU_UNSET)
+    options.progress = progress == cl::BOU_TRUE;
   return mlir::succeeded(mlir::bitnet::compileModel(context, options)) ? 0 : 1;
 }

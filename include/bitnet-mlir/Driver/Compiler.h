@@ -10,6 +10,7 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/LogicalResult.h"
+#include <optional>
 #include <string>
 
 namespace mlir::bitnet {
@@ -53,6 +54,16 @@ struct CompileOptions {
   int64_t reportTokens = 1;
   /// Precision of the float baseline: fp16 or fp32.
   std::string reportBaseline = "fp16";
+  /// Print wall time per driver phase and pass to stderr (as --mlir-timing).
+  bool timePasses = false;
+  /// Print pass statistics and the compile statistics (constants and bytes
+  /// per stage, bytes freed, peak RSS, total time) to stderr.
+  bool stats = false;
+  /// The progress line on stderr: nullopt shows it when stderr is a terminal.
+  std::optional<bool> progress;
+  /// x86-64: constant bytes above which large globals are large data;
+  /// nullopt: the target's default (CPUTargetOptions).
+  std::optional<uint64_t> largeDataTotalBytes;
 };
 
 /// Imports, compiles and writes what the options ask for. Applies MLIR's

@@ -4,6 +4,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringRef.h"
 
 namespace mlir::bitnet {
@@ -21,6 +22,9 @@ inline constexpr llvm::StringLiteral kOnnxDimParamsAttr = "onnx.dim_params";
 struct ImportOptions {
   /// Run ONNX shape inference before import (types of intermediate values).
   bool shapeInference = true;
+  /// When set, the import's phases (load, check, shape inference, build) are
+  /// timed as timers nested in it.
+  TimingScope *timing = nullptr;
 };
 
 /// Reads an ONNX model (binary protobuf, or the ONNX text syntax when the

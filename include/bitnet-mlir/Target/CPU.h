@@ -12,6 +12,7 @@
 #include "bitnet-mlir/Target/ModelSignature.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include <memory>
 #include <optional>
@@ -40,6 +41,15 @@ enum class NativeOutputKind {
 /// The kind an output file extension selects (.ll .bc .s .o .so).
 std::optional<NativeOutputKind> getNativeOutputKind(llvm::StringRef path);
 
+/// Total bytes above which x86-64 code places every large constant global
+/// (kLargeGlobalBytes and up) in the large-data sections (.lrodata), out of
+/// the +-2 GiB reach of the small code model's 32-bit displacements.
+inline constexpr uint64_t kLargeDataTotalBytes = 1ull << 30;
+inline constexpr uint64_t kLargeGlobalBytes = 64 * 1024;
+/// Constant data AArch64's small code model (ADRP, +-4 GiB) cannot exceed;
+/// its large code model is not available for position-independent code.
+inline constexpr uint64_t kAArch64MaxDataBytes = (4ull << 30) - (64ull << 20);
+
 struct CPUTargetOptions {
   /// Target triple; empty: the host.
   std::string triple;
@@ -51,6 +61,9 @@ struct CPUTargetOptions {
   /// C compiler driver that links .so outputs; empty: searched on PATH
   /// (`cc`, `clang-22`, `clang`, `gcc`; `<triple>-gcc` when cross-compiling).
   std::string linker;
+  /// x86-64: total constant bytes above which large globals become large
+  /// data (kLargeDataTotalBytes; lower only to test the large-data path).
+  uint64_t largeDataTotalBytes = kLargeDataTotalBytes;
 };
 
 /// Creates the target machine the options describe (position-independent
@@ -61,13 +74,19 @@ createCPUTargetMachine(const CPUTargetOptions &options, Location loc);
 /// Compiles `module` (LLVM dialect, defining kEntryCInterfaceName) for the
 /// model `modelName` to `outputPath`. `signature` describes the entry
 /// function's arguments. Writes nothing but `outputPath` (and a temporary
-/// object for .so). Errors are emitted as diagnostics.
+/// object for .so). Errors are emitted as diagnostics. `afterTranslation`
+/// runs once the LLVM IR exists and `module` is no longer read, so that the
+/// caller can free its constants before code generation. Constant data too
+/// far for the default code model is placed as large data on x86-64 and
+/// rejected with a diagnostic on AArch64 (see docs/compile.md).
 LogicalResult emitCPUModel(ModuleOp module, const ModelSignature &signature,
                            llvm::StringRef modelName,
                            llvm::TargetMachine &targetMachine,
                            const CPUTargetOptions &options,
                            NativeOutputKind kind, llvm::StringRef outputPath,
-                           TimingScope &timing);
+                           TimingScope &timing,
+                           llvm::function_ref<void()> afterTranslation = {});
+
 
 /// Adds the docs/abi.md entry points for `modelName` to `llvmModule` (which
 /// defines kEntryCInterfaceName) and gives every other definition internal

@@ -34,7 +34,7 @@ struct TernaryWeights {
 /// 1e-5: training exports add straight-through noise of an ulp or so), for
 /// one s or for one s per output row.
 /// On failure, `reason` says why.
-FailureOr<TernaryWeights> analyzeTernaryWeights(DenseElementsAttr weights,
+FailureOr<TernaryWeights> analyzeTernaryWeights(ElementsAttr weights,
                                                 bool transposed,
                                                 std::string &reason);
 

@@ -14,6 +14,7 @@
 #include "bitnet-mlir/Conversion/Passes.h"
 
 #include "BitLinearMatchers.h"
+#include "bitnet-mlir/Support/ConstantData.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -32,10 +33,10 @@ namespace {
 /// What a MatMul or Gemm contributes to a BitLinear.
 struct LinearOperands {
   Value activation;
-  DenseElementsAttr weights;
+  ElementsAttr weights;
   bool weightsTransposed = false; // weights stored [N, K]
   float alpha = 1.0f;
-  DenseElementsAttr bias;         // null: none
+  ElementsAttr bias;              // null: none
   float beta = 1.0f;
 };
 
@@ -107,9 +108,12 @@ struct RaiseBitLinear : RewritePattern {
       if (count != 1 && count != weights->rows)
         return keepOnFloatPath(op, "the bias has neither 1 nor N elements",
                                rewriter);
-      for (APFloat v : operands->bias.getValues<APFloat>())
-        bias.push_back(static_cast<float>(v.convertToDouble()) *
-                       operands->beta);
+      if (failed(forEachFloatValue(operands->bias, [&](double v) {
+            bias.push_back(static_cast<float>(v) * operands->beta);
+            return true;
+          })))
+        return keepOnFloatPath(op, "the bias is not a floating-point constant",
+                               rewriter);
     }
     // One scale, or one per output row, times Gemm's alpha.
     SmallVector<float> weightScales;
@@ -178,9 +182,14 @@ struct RaiseBitLinear : RewritePattern {
 
     auto weightType = RankedTensorType::get({weights->rows, weights->cols},
                                             rewriter.getI8Type());
+    // A blob when large: packing replaces it, and the driver frees it then.
+    ConstantBuffer ternaryBytes(weights->values.size(), 1);
+    llvm::copy(weights->values, ternaryBytes.getData().begin());
+    weights->values = {};
     Value ternary = arith::ConstantOp::create(
         rewriter, loc, weightType,
-        DenseElementsAttr::get(weightType, ArrayRef<int8_t>(weights->values)));
+        cast<TypedAttr>(createConstantAttr(weightType, std::move(ternaryBytes),
+                                           "ternary")));
     // Per group: partial sums per group (k_group), each rescaled by its
     // group's activation scale; the rescale sums them.
     int64_t kGroup = perGroup ? quant->groupSize : 0;

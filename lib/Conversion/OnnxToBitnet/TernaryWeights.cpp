@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "BitLinearMatchers.h"
 
+#include "bitnet-mlir/Support/ConstantData.h"
+
 #include "llvm/ADT/APFloat.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cmath>
@@ -19,7 +21,7 @@ using namespace mlir::bitnet;
 static constexpr double kScaleTolerance = 1e-5;
 
 FailureOr<TernaryWeights>
-bitnet::analyzeTernaryWeights(DenseElementsAttr weights, bool transposed,
+bitnet::analyzeTernaryWeights(ElementsAttr weights, bool transposed,
                               std::string &reason) {
   auto type = cast<ShapedType>(weights.getType());
   if (type.getRank() != 2) {
@@ -31,30 +33,35 @@ bitnet::analyzeTernaryWeights(DenseElementsAttr weights, bool transposed,
     reason = "weights are not floating point";
     return failure();
   }
-  std::vector<double> values;
-  values.reserve(type.getNumElements());
-  if (type.getElementType().isF32()) {
-    for (float v : weights.getValues<float>())
-      values.push_back(v);
-  } else {
-    for (APFloat v : weights.getValues<APFloat>())
-      values.push_back(v.convertToDouble());
-  }
-
+  // Streamed passes over the constant in place (weights can be gigabytes):
+  // the largest magnitude of the whole matrix and of each output row; whether
+  // every value is 0 or +-s with one s for all or one per row (stopping at the
+  // first value that is not, before allocating anything); then the codes.
   TernaryWeights result;
   int64_t dim0 = type.getDimSize(0), dim1 = type.getDimSize(1);
   result.rows = transposed ? dim0 : dim1;
   result.cols = transposed ? dim1 : dim0;
-  auto at = [&](int64_t row, int64_t col) {
-    return transposed ? values[row * dim1 + col] : values[col * dim1 + row];
+  // Calls fn(row, col, value) in storage order.
+  auto forEachEntry = [&](auto fn) {
+    int64_t i = 0, j = 0;
+    return forEachFloatValue(weights, [&](double v) {
+      int64_t row = transposed ? i : j, col = transposed ? j : i;
+      if (++j == dim1) {
+        j = 0;
+        ++i;
+      }
+      return fn(row, col, v);
+    });
   };
-
-  // The largest magnitude of the whole matrix and of each output row.
   double largest = 0.0;
   std::vector<double> rowLargest(result.rows, 0.0);
-  for (int64_t row = 0; row < result.rows; ++row)
-    for (int64_t col = 0; col < result.cols; ++col)
-      rowLargest[row] = std::max(rowLargest[row], std::fabs(at(row, col)));
+  if (failed(forEachEntry([&](int64_t row, int64_t, double v) {
+        rowLargest[row] = std::max(rowLargest[row], std::fabs(v));
+        return true;
+      }))) {
+    reason = "the weight constant cannot be read";
+    return failure();
+  }
   for (double v : rowLargest)
     largest = std::max(largest, v);
   if (!(largest > 0.0) || !std::isfinite(largest)) {
@@ -64,48 +71,61 @@ bitnet::analyzeTernaryWeights(DenseElementsAttr weights, bool transposed,
 
   // One scale for all (any spelling of b1.58/W1), else one per output row
   // (already-quantized exports that store {-s_n, 0, +s_n} per row).
-  auto classify = [&](bool perRow, std::string &why) {
-    result.values.assign(result.rows * result.cols, 0);
-    result.rowScales.assign(perRow ? result.rows : 0, 0.0f);
-    double magnitudeSum = 0.0;
-    int64_t nonZero = 0;
-    for (int64_t row = 0; row < result.rows; ++row) {
-      double scale = perRow ? rowLargest[row] : largest;
-      double rowSum = 0.0;
-      int64_t rowNonZero = 0;
-      for (int64_t col = 0; col < result.cols; ++col) {
-        double v = at(row, col), magnitude = std::fabs(v);
-        if (magnitude <= kScaleTolerance * scale)
-          continue;
-        if (std::fabs(magnitude - scale) > kScaleTolerance * scale) {
-          llvm::raw_string_ostream os(why);
-          os << "weights are not ternary: values " << scale << " and "
-             << magnitude << " differ in magnitude";
-          if (perRow)
-            os << " within output row " << row;
-          return false;
-        }
-        result.values[row * result.cols + col] = v > 0 ? 1 : -1;
-        rowSum += magnitude;
-        ++rowNonZero;
-      }
-      // The mean of the +-s entries: STE noise is symmetric, so averaging
-      // gets closest to the scale the graph multiplies by.
-      if (perRow && rowNonZero > 0)
-        result.rowScales[row] = static_cast<float>(rowSum / rowNonZero);
-      magnitudeSum += rowSum;
-      nonZero += rowNonZero;
-    }
-    result.scale = static_cast<float>(magnitudeSum / nonZero);
-    return true;
+  auto scaleOf = [&](bool perRow, int64_t row) {
+    return perRow ? rowLargest[row] : largest;
   };
-  std::string perTensorReason;
-  if (classify(/*perRow=*/false, perTensorReason))
-    return result;
-  std::string perRowReason;
-  if (classify(/*perRow=*/true, perRowReason))
-    return result;
-  reason = perTensorReason + " (nor is each output row {-s, 0, +s}: " +
-           perRowReason.substr(perRowReason.find(':') + 2) + ")";
-  return failure();
+  auto isTernary = [&](bool perRow, std::string &why) {
+    bool ternary = true;
+    (void)forEachEntry([&](int64_t row, int64_t, double v) {
+      double scale = scaleOf(perRow, row), magnitude = std::fabs(v);
+      if (magnitude <= kScaleTolerance * scale ||
+          std::fabs(magnitude - scale) <= kScaleTolerance * scale)
+        return true;
+      llvm::raw_string_ostream os(why);
+      os << "weights are not ternary: values " << scale << " and "
+         << magnitude << " differ in magnitude";
+      if (perRow)
+        os << " within output row " << row;
+      ternary = false;
+      return false;
+    });
+    return ternary;
+  };
+  std::string perTensorReason, perRowReason;
+  bool perRow = false;
+  if (!isTernary(/*perRow=*/false, perTensorReason)) {
+    if (!isTernary(/*perRow=*/true, perRowReason)) {
+      reason = perTensorReason + " (nor is each output row {-s, 0, +s}: " +
+               perRowReason.substr(perRowReason.find(':') + 2) + ")";
+      return failure();
+    }
+    perRow = true;
+  }
+
+  result.values.assign(result.rows * result.cols, 0);
+  std::vector<double> rowSum(result.rows, 0.0);
+  std::vector<int64_t> rowNonZero(result.rows, 0);
+  (void)forEachEntry([&](int64_t row, int64_t col, double v) {
+    double magnitude = std::fabs(v);
+    if (magnitude <= kScaleTolerance * scaleOf(perRow, row))
+      return true;
+    result.values[row * result.cols + col] = v > 0 ? 1 : -1;
+    rowSum[row] += magnitude;
+    ++rowNonZero[row];
+    return true;
+  });
+  // The mean of the +-s entries: STE noise is symmetric, so averaging gets
+  // closest to the scale the graph multiplies by.
+  double magnitudeSum = 0.0;
+  int64_t nonZero = 0;
+  if (perRow)
+    result.rowScales.assign(result.rows, 0.0f);
+  for (int64_t row = 0; row < result.rows; ++row) {
+    if (perRow && rowNonZero[row] > 0)
+      result.rowScales[row] = static_cast<float>(rowSum[row] / rowNonZero[row]);
+    magnitudeSum += rowSum[row];
+    nonZero += rowNonZero[row];
+  }
+  result.scale = static_cast<float>(magnitudeSum / nonZero);
+  return result;
 }

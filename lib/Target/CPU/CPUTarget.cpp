@@ -252,11 +252,51 @@ static void dropForeignArgumentAttrs(ModuleOp module) {
   });
 }
 
+/// Bytes of the initialized constant globals of `module`.
+static uint64_t getConstantDataBytes(const llvm::Module &module) {
+  const llvm::DataLayout &layout = module.getDataLayout();
+  uint64_t total = 0;
+  for (const llvm::GlobalVariable &global : module.globals())
+    if (global.hasInitializer())
+      total += layout.getTypeAllocSize(global.getValueType());
+  return total;
+}
+
+/// Places large constants where the target's code can reach them. x86-64's
+/// small code model reaches +-2 GiB: beyond `largeDataTotalBytes` of data,
+/// globals of kLargeGlobalBytes and more get the "large" code model (ELF
+/// .lrodata/.ldata, addressed with 64-bit offsets) while code and small data
+/// stay small. AArch64 has no position-independent large code model, so data
+/// its ADRP cannot reach is an error rather than a link failure.
+static LogicalResult placeLargeData(llvm::Module &module,
+                                    const llvm::TargetMachine &machine,
+                                    uint64_t largeDataTotalBytes,
+                                    Location loc) {
+  uint64_t total = getConstantDataBytes(module);
+  const llvm::Triple &triple = machine.getTargetTriple();
+  if (triple.getArch() == llvm::Triple::aarch64 &&
+      total > kAArch64MaxDataBytes)
+    return emitError(loc) << "the model has " << total
+                          << " bytes of constant data; AArch64 code reaches "
+                             "at most "
+                          << kAArch64MaxDataBytes
+                          << " (small code model, position-independent)";
+  if (triple.getArch() != llvm::Triple::x86_64 || total <= largeDataTotalBytes)
+    return success();
+  const llvm::DataLayout &layout = module.getDataLayout();
+  for (llvm::GlobalVariable &global : module.globals())
+    if (global.hasInitializer() &&
+        layout.getTypeAllocSize(global.getValueType()) >= kLargeGlobalBytes)
+      global.setCodeModel(llvm::CodeModel::Large);
+  return success();
+}
+
 LogicalResult
 bitnet::emitCPUModel(ModuleOp module, const ModelSignature &signature,
                      StringRef modelName, llvm::TargetMachine &machine,
                      const CPUTargetOptions &options, NativeOutputKind kind,
-                     StringRef outputPath, TimingScope &timing) {
+                     StringRef outputPath, TimingScope &timing,
+                     llvm::function_ref<void()> afterTranslation) {
   Location loc = UnknownLoc::get(module.getContext());
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
@@ -279,8 +319,13 @@ bitnet::emitCPUModel(ModuleOp module, const ModelSignature &signature,
       translateModuleToLLVMIR(module, llvmContext, modelName);
   if (!llvmModule)
     return failure();
+  if (afterTranslation)
+    afterTranslation();
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
+  if (failed(placeLargeData(*llvmModule, machine, options.largeDataTotalBytes,
+                            loc)))
+    return failure();
   if (failed(addEntryPoints(*llvmModule, signature, errors, modelName,
                             kind == NativeOutputKind::SharedLibrary, loc)))
     return failure();

@@ -18,7 +18,10 @@ def type_of(shape):
 
 
 def wrap(args):
-    graph = open(args.graph).read().rstrip()
+    # Large constants are dense_resource blobs, printed in a section after
+    # the module: the new functions go before it.
+    graph, marker, resources = open(args.graph).read().partition("\n{-#")
+    graph = graph.rstrip()
     if not graph.endswith("}"):
         sys.exit("expected a module")
     x = np.load(args.input).astype(np.float32)
@@ -47,7 +50,7 @@ def wrap(args):
     call @show(%y) : ({out_type}) -> ()
     return
   }}
-}}""")
+}}""" + marker + resources)
 
 
 def compare(args):

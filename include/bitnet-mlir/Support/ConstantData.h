@@ -1,0 +1,101 @@
+//===- ConstantData.h - large constants without copies ----------*- C++ -*-===//
+//
+// Weights are most of a model. Large constants live in `dense_resource`
+// blobs (DenseResourceElementsAttr) rather than DenseElementsAttr: a blob
+// can point into a memory-mapped external-data file or take over a buffer
+// without copying, and, unlike a uniqued DenseElementsAttr, it can be freed
+// once no op refers to it any more. Code that reads constants goes through
+// getConstantBytes so that both kinds work.
+//
+//===----------------------------------------------------------------------===//
+#ifndef BITNET_MLIR_SUPPORT_CONSTANTDATA_H
+#define BITNET_MLIR_SUPPORT_CONSTANTDATA_H
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include <optional>
+
+namespace mlir::bitnet {
+
+/// Constants of at least this many bytes are created as dense_resource
+/// blobs; smaller ones stay DenseElementsAttr (printable, uniqued, what
+/// shape-like operands and tests expect).
+inline constexpr int64_t kResourceThresholdBytes = 64 * 1024;
+
+/// Whether a constant of `type` is created as a dense_resource blob: static
+/// shape, at least kResourceThresholdBytes, a byte-sized element type (i1 is
+/// bit-packed in DenseElementsAttr and one byte per element in resources, so
+/// bools stay dense).
+bool useResourceFor(ShapedType type);
+
+/// The row-major host-order bytes of a non-splat constant: a dense attribute
+/// (not i1) or a dense_resource with its blob present. Nothing for splats,
+/// i1, released blobs and other attribute kinds.
+std::optional<ArrayRef<char>> getConstantBytes(ElementsAttr attr);
+
+/// Calls `fn` with each value of a floating-point constant (dense, splat or
+/// dense_resource) in row-major order, without materializing them, until
+/// `fn` returns false; fails (calling nothing) for other element types and
+/// attribute kinds.
+LogicalResult forEachFloatValue(ElementsAttr attr,
+                                llvm::function_ref<bool(double)> fn);
+
+/// A buffer that a resource blob can take over (aligned to the element
+/// type, freed by the blob).
+class ConstantBuffer {
+public:
+  ConstantBuffer() = default;
+  /// Uninitialized storage for `size` bytes aligned to `alignment`.
+  ConstantBuffer(size_t size, size_t alignment);
+  ConstantBuffer(ConstantBuffer &&other) noexcept;
+  ConstantBuffer &operator=(ConstantBuffer &&other) noexcept;
+  ~ConstantBuffer();
+
+  MutableArrayRef<char> getData() { return {data, size}; }
+  /// Gives up the buffer as a blob that frees it.
+  AsmResourceBlob takeAsBlob();
+
+private:
+  char *data = nullptr;
+  size_t size = 0;
+  size_t alignment = 1;
+};
+
+/// A constant of `type` holding `bytes` (row-major, host order, exactly the
+/// size of `type`'s data): a dense_resource blob named after `nameHint` when
+/// useResourceFor(type), else a DenseElementsAttr copy.
+ElementsAttr createConstantAttr(ShapedType type, ConstantBuffer bytes,
+                                StringRef nameHint);
+
+/// A dense_resource constant of `type` over `blob` (which must match `type`
+/// in size and be aligned for its elements).
+ElementsAttr createResourceAttr(ShapedType type, StringRef nameHint,
+                                AsmResourceBlob blob);
+
+/// The resource blob entries referred to by the attributes of the ops under
+/// `root` (nested attributes included).
+llvm::DenseSet<void *> collectReferencedBlobs(Operation *root);
+
+/// Frees the blob of each handle in `candidates` that no op under `root`
+/// refers to and removes it from `candidates` (the referenced ones stay, to
+/// be tried again later); returns the bytes freed. Attributes of freed blobs
+/// must not be used again.
+uint64_t releaseUnreferencedBlobs(
+    Operation *root, SmallVectorImpl<DenseResourceElementsHandle> &candidates);
+
+/// Frees every builtin resource blob of `context` that no op under `root`
+/// refers to. Only for a driver that owns the context: any attribute not
+/// attached to `root` loses its data. Returns the bytes freed.
+uint64_t releaseAllUnreferencedBlobs(MLIRContext *context, Operation *root);
+
+/// Bytes of blobs freed by the two functions above in this process.
+uint64_t getReleasedBlobBytes();
+
+} // namespace mlir::bitnet
+
+#endif // BITNET_MLIR_SUPPORT_CONSTANTDATA_H
