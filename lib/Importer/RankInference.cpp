@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <optional>
 
 using namespace mlir;
@@ -31,6 +32,9 @@ using namespace mlir::bitnet::importer;
 namespace {
 /// A dim whose size is not known statically.
 constexpr int64_t kUnknownDim = -1;
+/// Ranks above this are left to libonnx: a shape operand declared with
+/// millions of entries is a malformed model, not a tensor to allocate dims for.
+constexpr int64_t kMaxRank = 64;
 
 /// What is known about a tensor value: its element type (0 when unknown)
 /// and, when ranked, its dims (kUnknownDim where dynamic).
@@ -109,8 +113,10 @@ readInts(const onnx::TensorProto &tensor) {
     if (dim < 0 || dim > kMaxCount)
       return std::nullopt;
     count *= dim;
+    if (count > kMaxCount)
+      return std::nullopt;
   }
-  if (count > kMaxCount || tensor.data_location() == onnx::TensorProto::EXTERNAL)
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
     return std::nullopt;
   SmallVector<int64_t> values;
   if (tensor.data_type() == onnx::TensorProto::INT64) {
@@ -344,7 +350,10 @@ ValueShape RankInference::inferFirst(const onnx::NodeProto &node) const {
           hasInput(1) ? getConstantInts(node.input(1)) : std::nullopt;
       if (repeats && static_cast<int64_t>(repeats->size()) == rank)
         for (int64_t i = 0; i < rank; ++i)
-          if ((*data)[i] != kUnknownDim && (*repeats)[i] >= 0)
+          if ((*data)[i] != kUnknownDim && (*repeats)[i] >= 0 &&
+              ((*repeats)[i] == 0 ||
+               (*data)[i] <= std::numeric_limits<int64_t>::max() /
+                                 (*repeats)[i]))
             (*result.dims)[i] = (*data)[i] * (*repeats)[i];
     }
   } else if (op == "ConstantOfShape" || op == "Expand" || op == "Reshape") {
@@ -353,6 +362,7 @@ ValueShape RankInference::inferFirst(const onnx::NodeProto &node) const {
     const ValueShape &shapeOperand = input(shapeIndex);
     if (shapeOperand.dims && shapeOperand.dims->size() == 1 &&
         (*shapeOperand.dims)[0] != kUnknownDim &&
+        (*shapeOperand.dims)[0] <= kMaxRank &&
         (op == "ConstantOfShape" || data)) {
       int64_t length = (*shapeOperand.dims)[0];
       SmallVector<int64_t> dims(length, kUnknownDim);
@@ -435,8 +445,10 @@ ValueShape RankInference::inferFirst(const onnx::NodeProto &node) const {
           if (i != axis && (*operand.dims)[i] != kUnknownDim)
             dims[i] = (*operand.dims)[i];
         int64_t dim = (*operand.dims)[axis];
-        total = total == kUnknownDim || dim == kUnknownDim ? kUnknownDim
-                                                           : total + dim;
+        total = total == kUnknownDim || dim == kUnknownDim ||
+                        dim > std::numeric_limits<int64_t>::max() - total
+                    ? kUnknownDim
+                    : total + dim;
       }
       dims[axis] = total;
       result.dims = dims;
@@ -522,7 +534,7 @@ RankInference::infer(const onnx::NodeProto &node) const {
   SmallVector<ValueShape> outputs;
   ValueShape first = inferFirst(node);
   StringRef op = node.op_type();
-  if (op == "Split") {
+  if (op == "Split" && node.input_size() > 0) {
     ValueShape data = lookup(node.input(0));
     int64_t rank = data.dims ? static_cast<int64_t>(data.dims->size()) : 0;
     int64_t axis = getIntAttr(node, "axis").value_or(0);
@@ -535,7 +547,8 @@ RankInference::infer(const onnx::NodeProto &node) const {
       for (int i = 0; i < node.output_size(); ++i) {
         ValueShape part = data;
         (*part.dims)[axis] =
-            sizes && static_cast<int>(sizes->size()) == node.output_size()
+            sizes && static_cast<int>(sizes->size()) == node.output_size() &&
+                    (*sizes)[i] >= 0
                 ? (*sizes)[i]
                 : kUnknownDim;
         outputs.push_back(part);
@@ -582,6 +595,12 @@ FailureOr<bool> RankInference::run() {
     for (auto [index, rule] : llvm::enumerate(inferred)) {
       if (static_cast<int>(index) >= node.output_size() ||
           node.output(index).empty() || !rule.dims)
+        continue;
+      // Nothing here computes a negative size, but a malformed constant
+      // (a negative repeat) must not become one.
+      for (int64_t &dim : *rule.dims)
+        dim = std::max(dim, kUnknownDim);
+      if (static_cast<int64_t>(rule.dims->size()) > kMaxRank)
         continue;
       const std::string &name = node.output(index);
       onnx::ValueInfoProto *info = infos.lookup(name);
