@@ -4,6 +4,8 @@
 //   ModelLoader.cpp          file -> ModelProto; external-data files
 //   GraphValidation.cpp      opsets, domains, ops, names, SSA, node order
 //   OnnxChecks.cpp           libonnx's checker and shape inference
+//   RankInference.cpp        ranks and known dims libonnx's inference leaves
+//                            out (outputs of runtime-sized Slice, Range, ...)
 //   SchemaRegistry.cpp       ONNX schemas, plus the opset 18-21 forms that
 //                            libonnx 1.12 lacks
 //   CustomDomainSchemas.cpp  schemas of bitnet.BitLinear and
@@ -35,6 +37,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 namespace mlir::bitnet::importer {
 
@@ -212,6 +215,24 @@ LogicalResult runOnnxChecker(const onnx::ModelProto &proto,
 LogicalResult runShapeInference(onnx::ModelProto &proto,
                                 const SchemaRegistry &schemas,
                                 const ModelContext &model);
+
+//===----------------------------------------------------------------------===//
+// RankInference.cpp
+//===----------------------------------------------------------------------===//
+
+/// The values libonnx's data propagation computed for small integer tensors
+/// (shape-like values), by value name.
+using ShapeData = std::unordered_map<std::string, onnx::TensorShapeProto>;
+
+/// Gives the outputs libonnx's shape inference left without a shape the rank
+/// and the statically known dims their op's rule gives (unknown dims stay
+/// dynamic); checks the rule against outputs that have a shape, reporting a
+/// contradiction at the node. Constant axes, sizes and shapes come from
+/// initializers, Constant nodes and `shapeData`. Returns whether any shape
+/// was added.
+FailureOr<bool> addInferredRanks(onnx::GraphProto &graph,
+                                 const ShapeData &shapeData,
+                                 const ModelContext &model);
 
 //===----------------------------------------------------------------------===//
 // TensorConversion.cpp

@@ -116,71 +116,6 @@ LogicalResult importer::runOnnxChecker(const onnx::ModelProto &proto,
   return success();
 }
 
-/// The ValueInfo of value `name` in `graph` (an output, else an inferred
-/// value), or null.
-static onnx::ValueInfoProto *findValueInfo(onnx::GraphProto &graph,
-                                           const std::string &name) {
-  for (auto *infos : {graph.mutable_output(), graph.mutable_value_info()})
-    for (onnx::ValueInfoProto &info : *infos)
-      if (info.name() == name)
-        return &info;
-  return nullptr;
-}
-
-/// Element type and rank of value `name` of `graph` (a typed value with a
-/// shape, or an initializer), if known.
-static std::optional<std::pair<int32_t, int>>
-findElementTypeAndRank(const onnx::GraphProto &graph, const std::string &name) {
-  for (const auto *infos :
-       {&graph.input(), &graph.value_info(), &graph.output()})
-    for (const onnx::ValueInfoProto &info : *infos)
-      if (info.name() == name && info.type().has_tensor_type() &&
-          info.type().tensor_type().has_shape())
-        return std::make_pair(info.type().tensor_type().elem_type(),
-                              info.type().tensor_type().shape().dim_size());
-  for (const onnx::TensorProto &init : graph.initializer())
-    if (init.name() == name)
-      return std::make_pair(init.data_type(), init.dims_size());
-  return std::nullopt;
-}
-
-/// Types the outputs of Slice nodes that shape inference left untyped.
-///
-/// libonnx (1.12) infers nothing for a Slice whose starts/ends are computed
-/// at run time (a rotary table sliced to the sequence length of a dynamic
-/// export: `table[:S]` with S from Shape/Gather), and everything computed
-/// from it stays untyped too. Slice keeps its input's rank by definition, so
-/// the output gets the data's element type and rank with unknown dims; the
-/// caller reruns inference from there. Returns whether anything was added.
-static bool addSliceRanks(onnx::GraphProto &graph) {
-  bool added = false;
-  for (const onnx::NodeProto &node : graph.node()) {
-    if (node.op_type() != "Slice" || !node.domain().empty() ||
-        node.input_size() < 1 || node.output_size() < 1 ||
-        node.output(0).empty())
-      continue;
-    onnx::ValueInfoProto *info = findValueInfo(graph, node.output(0));
-    if (info && info->type().has_tensor_type() &&
-        info->type().tensor_type().has_shape())
-      continue;
-    std::optional<std::pair<int32_t, int>> data =
-        findElementTypeAndRank(graph, node.input(0));
-    if (!data)
-      continue;
-    if (!info) {
-      info = graph.add_value_info();
-      info->set_name(node.output(0));
-    }
-    onnx::TypeProto_Tensor *tensor = info->mutable_type()->mutable_tensor_type();
-    tensor->set_elem_type(data->first);
-    onnx::TensorShapeProto *shape = tensor->mutable_shape();
-    for (int i = 0; i < data->second; ++i)
-      shape->add_dim();
-    added = true;
-  }
-  return added;
-}
-
 LogicalResult importer::runShapeInference(onnx::ModelProto &proto,
                                           const SchemaRegistry &schemas,
                                           const ModelContext &model) {
@@ -188,11 +123,17 @@ LogicalResult importer::runShapeInference(onnx::ModelProto &proto,
     onnx::ShapeInferenceOptions options(/*check_type_val=*/true,
                                         /*strict_mode_val=*/1,
                                         /*data_prop_val=*/true);
-    // Each round types at least one more Slice, so the node count bounds it.
+    // Our rank rules (RankInference.cpp) type what libonnx left unranked;
+    // libonnx then refines from there. Each round adds at least one shape,
+    // so the node count bounds the rounds.
     for (int round = 0, e = proto.graph().node_size(); round <= e; ++round) {
-      std::unordered_map<std::string, onnx::TensorShapeProto> shapeData;
+      ShapeData shapeData;
       onnx::shape_inference::InferShapes(proto, &schemas, options, &shapeData);
-      if (!addSliceRanks(*proto.mutable_graph()))
+      FailureOr<bool> added =
+          addInferredRanks(*proto.mutable_graph(), shapeData, model);
+      if (failed(added))
+        return failure();
+      if (!*added)
         break;
     }
   } catch (const std::exception &error) {
