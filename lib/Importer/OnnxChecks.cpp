@@ -116,9 +116,60 @@ LogicalResult importer::runOnnxChecker(const onnx::ModelProto &proto,
   return success();
 }
 
+/// The largest rank a shape operand may spell: libonnx's inference of
+/// Expand, Reshape, ConstantOfShape and Tile builds one dimension per element
+/// of a shape operand whose length it knows, so a declared [1000000000]
+/// shape input would make it build a billion dims (a hang, then out of
+/// memory). No real tensor has that rank.
+static constexpr int64_t kMaxShapeOperandLength = 64;
+
+/// Rejects a shape operand (Expand/Reshape input 1, ConstantOfShape input 0,
+/// Tile repeats) whose declared 1-D length exceeds kMaxShapeOperandLength,
+/// before libonnx's inference sees it.
+static LogicalResult checkShapeOperandLengths(const onnx::GraphProto &graph,
+                                              const ModelContext &model) {
+  llvm::StringMap<int64_t> lengths;
+  auto record = [&](const std::string &name, const onnx::TypeProto &type) {
+    if (!type.has_tensor_type() || !type.tensor_type().has_shape())
+      return;
+    const onnx::TensorShapeProto &shape = type.tensor_type().shape();
+    if (shape.dim_size() == 1 && shape.dim(0).has_dim_value())
+      lengths[name] = shape.dim(0).dim_value();
+  };
+  for (const onnx::ValueInfoProto &value : graph.input())
+    record(value.name(), value.type());
+  for (const onnx::ValueInfoProto &value : graph.value_info())
+    record(value.name(), value.type());
+  for (const onnx::TensorProto &tensor : graph.initializer())
+    if (tensor.dims_size() == 1)
+      lengths[tensor.name()] = tensor.dims(0);
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      continue;
+    int operand = -1;
+    if (node.op_type() == "Expand" || node.op_type() == "Reshape" ||
+        node.op_type() == "Tile")
+      operand = 1;
+    else if (node.op_type() == "ConstantOfShape")
+      operand = 0;
+    if (operand < 0 || node.input_size() <= operand)
+      continue;
+    auto it = lengths.find(node.input(operand));
+    if (it == lengths.end() || it->second <= kMaxShapeOperandLength)
+      continue;
+    return model.emitError(node)
+           << "input '" << node.input(operand) << "' spells a shape of "
+           << it->second << " dimensions; at most " << kMaxShapeOperandLength
+           << " are supported";
+  }
+  return success();
+}
+
 LogicalResult importer::runShapeInference(onnx::ModelProto &proto,
                                           const SchemaRegistry &schemas,
                                           const ModelContext &model) {
+  if (failed(checkShapeOperandLengths(proto.graph(), model)))
+    return failure();
   try {
     onnx::ShapeInferenceOptions options(/*check_type_val=*/true,
                                         /*strict_mode_val=*/1,
