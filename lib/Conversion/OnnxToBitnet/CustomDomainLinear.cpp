@@ -104,8 +104,10 @@ struct RaiseBitLinearNode : OpRewritePattern<BitnetBitLinearOp> {
     if (!inputType || !resultType || !inputType.getElementType().isF32())
       return fail(op, rewriter, "X and Y must be ranked f32 tensors");
     ElementsAttr codes = getConstantElements(op.getW());
-    if (!codes || !isa<IntegerType>(codes.getElementType()))
-      return fail(op, rewriter, "W must be an integer constant (an initializer)");
+    if (!codes)
+      return fail(op, rewriter, "W must be a constant (an initializer)");
+    if (!isa<IntegerType>(codes.getElementType()))
+      return fail(op, rewriter, "W must hold integer codes");
     std::optional<std::vector<float>> weightScale =
         getF32Values(op.getWeightScale());
     if (!weightScale)
