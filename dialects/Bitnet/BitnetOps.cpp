@@ -1,5 +1,6 @@
 //===- BitnetOps.cpp - bitnet op verifiers --------------------------------===//
 #include "Bitnet/BitnetDialect.h"
+#include "bitnet-mlir/Support/ConstantData.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -220,14 +221,18 @@ LogicalResult TernaryMatmulOp::verify() {
   auto weightsType = cast<ShapedType>(getWeights().getType());
   if (!weightsType.hasRank() || weightsType.getRank() != 2)
     return emitOpError("weights must be rank 2 [N, K]");
-  DenseIntElementsAttr values;
-  if (matchPattern(getWeights(), m_Constant(&values)) &&
-      values.getElementType().isInteger(8))
-    for (char byte : values.getRawData()) { // one byte per i8 element
-      int64_t w = static_cast<int8_t>(byte);
-      if (w < -1 || w > 1)
-        return emitOpError("weights must be in {-1, 0, 1}, found ") << w;
-    }
+  // Dense or dense_resource (large weights); an unreadable (released) blob
+  // is not checked.
+  ElementsAttr values = getConstantElements(getWeights());
+  if (values && values.getElementType().isInteger(8)) {
+    int64_t invalid = 0;
+    (void)forEachIntValue(values, [&](int64_t w) {
+      invalid = w;
+      return w >= -1 && w <= 1;
+    });
+    if (invalid < -1 || invalid > 1)
+      return emitOpError("weights must be in {-1, 0, 1}, found ") << invalid;
+  }
   return verifyMatmul(*this, cast<ShapedType>(getInput().getType()),
                       weightsType.getDimSize(0), weightsType.getDimSize(1),
                       getKGroup(), cast<ShapedType>(getAcc().getType()));

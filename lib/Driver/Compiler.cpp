@@ -401,6 +401,8 @@ static LogicalResult compile(MLIRContext &context,
 LogicalResult bitnet::compileModel(MLIRContext &context,
                                    const CompileOptions &options) {
   auto start = std::chrono::steady_clock::now();
+  if (options.resourceThresholdBytes)
+    setResourceThresholdBytes(*options.resourceThresholdBytes);
   bool progress = options.progress.value_or(llvm::errs().is_displayed());
   ProgressTimingManager timingManager(progress, llvm::errs());
   applyDefaultTimingManagerCLOptions(timingManager);

@@ -4,6 +4,7 @@
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemAlloc.h"
 #include <atomic>
@@ -12,13 +13,27 @@
 using namespace mlir;
 using namespace mlir::bitnet;
 
+static std::atomic<int64_t> resourceThresholdBytes{kResourceThresholdBytes};
+
+void bitnet::setResourceThresholdBytes(int64_t bytes) {
+  resourceThresholdBytes = std::max<int64_t>(bytes, 0);
+}
+
+int64_t bitnet::getResourceThresholdBytes() {
+  return resourceThresholdBytes.load();
+}
+
 bool bitnet::useResourceFor(ShapedType type) {
-  if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+  // Scalars stay dense whatever the threshold (they are at most 8 bytes):
+  // MemRefToLLVM unpacks a rank-0 global's value as an Attribute, which a
+  // dense_resource cannot give.
+  if (!type.hasStaticShape() || type.getRank() == 0 ||
+      !type.getElementType().isIntOrFloat())
     return false;
   unsigned bits = type.getElementType().getIntOrFloatBitWidth();
   if (bits % 8 != 0)
     return false;
-  return type.getNumElements() * (bits / 8) >= kResourceThresholdBytes;
+  return type.getNumElements() * (bits / 8) >= getResourceThresholdBytes();
 }
 
 std::optional<ArrayRef<char>> bitnet::getConstantBytes(ElementsAttr attr) {
@@ -89,6 +104,82 @@ LogicalResult bitnet::forEachFloatValue(ElementsAttr attr,
     if (!fn(value.convertToDouble()))
       break;
   return success();
+}
+
+LogicalResult bitnet::forEachIntValue(ElementsAttr attr,
+                                      llvm::function_ref<bool(int64_t)> fn) {
+  auto type = cast<ShapedType>(attr.getType());
+  auto intType = dyn_cast<IntegerType>(type.getElementType());
+  if (!intType || intType.getWidth() > 64 || !type.hasStaticShape())
+    return failure();
+  bool isUnsigned = intType.isUnsigned();
+  unsigned width = intType.getWidth();
+  if (std::optional<ArrayRef<char>> bytes = getConstantBytes(attr)) {
+    unsigned size = width / 8;
+    const char *data = bytes->data();
+    int64_t count = type.getNumElements();
+    for (int64_t i = 0; i < count; ++i) {
+      uint64_t raw = 0;
+      // Host order is little-endian on every supported host.
+      std::memcpy(&raw, data + i * size, size);
+      APInt value(width, raw);
+      if (!fn(isUnsigned ? static_cast<int64_t>(value.getZExtValue())
+                         : value.getSExtValue()))
+        break;
+    }
+    return success();
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (!dense)
+    return failure();
+  for (APInt value : dense.getValues<APInt>())
+    if (!fn(isUnsigned ? static_cast<int64_t>(value.getZExtValue())
+                       : value.getSExtValue()))
+      break;
+  return success();
+}
+
+std::optional<SmallVector<int64_t>> bitnet::getIntValues(ElementsAttr attr) {
+  SmallVector<int64_t> values;
+  if (failed(forEachIntValue(attr, [&](int64_t v) {
+        values.push_back(v);
+        return true;
+      })))
+    return std::nullopt;
+  return values;
+}
+
+std::optional<SmallVector<double>> bitnet::getFloatValues(ElementsAttr attr) {
+  SmallVector<double> values;
+  if (failed(forEachFloatValue(attr, [&](double v) {
+        values.push_back(v);
+        return true;
+      })))
+    return std::nullopt;
+  return values;
+}
+
+DenseElementsAttr bitnet::toDenseElementsAttr(ElementsAttr attr) {
+  if (!attr)
+    return {};
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+    return dense;
+  std::optional<ArrayRef<char>> bytes = getConstantBytes(attr);
+  if (!bytes)
+    return {};
+  return DenseElementsAttr::getFromRawBuffer(cast<ShapedType>(attr.getType()),
+                                             *bytes);
+}
+
+ElementsAttr bitnet::getConstantElements(Value value) {
+  ElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)))
+    return {};
+  return attr;
+}
+
+DenseElementsAttr bitnet::getDenseConstant(Value value) {
+  return toDenseElementsAttr(getConstantElements(value));
 }
 
 //===----------------------------------------------------------------------===//

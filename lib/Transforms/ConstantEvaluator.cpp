@@ -822,9 +822,8 @@ FailureOr<HostTensor> bitnet::evaluateOnnxOp(Operation *op,
         result.elementType = resultElementType;
         double value = 0.0;
         if (std::optional<ElementsAttr> attr = fill.getValue()) {
-          auto dense = dyn_cast<DenseElementsAttr>(*attr);
-          FailureOr<HostTensor> scalar =
-              dense ? HostTensor::fromAttr(dense) : FailureOr<HostTensor>();
+          // Dense or dense_resource (fromAttr reads both).
+          FailureOr<HostTensor> scalar = HostTensor::fromAttr(*attr);
           if (failed(scalar) || scalar->values.size() != 1)
             return failure();
           value = scalar->values[0];

@@ -165,8 +165,8 @@ struct RemoveInferenceDropout : OpRewritePattern<DropoutOp> {
                                 PatternRewriter &rewriter) const override {
     Value trainingMode = op.getTrainingMode();
     if (!isa<NoneType>(trainingMode.getType())) {
-      DenseElementsAttr mode;
-      if (!matchPattern(trainingMode, m_Constant(&mode)) || !mode.isSplat() ||
+      DenseElementsAttr mode = getDenseConstant(trainingMode);
+      if (!mode || !mode.isSplat() ||
           mode.getSplatValue<bool>())
         return rewriter.notifyMatchFailure(op, "training mode may be on");
     }

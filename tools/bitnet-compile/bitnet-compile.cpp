@@ -110,6 +110,12 @@ static cl::opt<uint64_t> largeDataThreshold(
     cl::desc("x86-64: constant bytes above which large constants go to the "
              "large-data sections (default 1 GiB; for testing)"));
 
+static cl::opt<int64_t> resourceThreshold(
+    "resource-threshold", cl::Hidden, cl::cat(category),
+    cl::value_desc("bytes"),
+    cl::desc("constants of at least this many bytes become dense_resource "
+             "blobs (default 65536; 0: every initializer, for testing)"));
+
 /// libLLVM already registers --time-passes and --stats (its own pass timing
 /// and statistics); bitnet-compile reads them and reports instead (see
 /// main), so they are described as ours.
@@ -215,6 +221,14 @@ int main(int argc, char **argv) {
   options.stats = AreStatisticsEnabled();
   if (largeDataThreshold.getNumOccurrences())
     options.largeDataTotalBytes = largeDataThreshold;
+  if (resourceThreshold.getNumOccurrences()) {
+    if (resourceThreshold < 0) {
+      WithColor::error(errs(), "bitnet-compile")
+          << "--resource-threshold must not be negative\n";
+      return 1;
+    }
+    options.resourceThresholdBytes = resourceThreshold;
+  }
   if (progress != cl::BOU_UNSET)
     options.progress = progress == cl::BOU_TRUE;
   return mlir::succeeded(mlir::bitnet::compileModel(context, options)) ? 0 : 1;

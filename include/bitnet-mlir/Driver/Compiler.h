@@ -64,6 +64,9 @@ struct CompileOptions {
   /// x86-64: constant bytes above which large globals are large data;
   /// nullopt: the target's default (CPUTargetOptions).
   std::optional<uint64_t> largeDataTotalBytes;
+  /// Constants of at least this many bytes become dense_resource blobs
+  /// (process-wide, setResourceThresholdBytes); nullopt: 64 KiB. For tests.
+  std::optional<int64_t> resourceThresholdBytes;
 };
 
 /// Imports, compiles and writes what the options ask for. Applies MLIR's

@@ -27,10 +27,18 @@ namespace mlir::bitnet {
 /// shape-like operands and tests expect).
 inline constexpr int64_t kResourceThresholdBytes = 64 * 1024;
 
+/// The threshold useResourceFor applies in this process (default
+/// kResourceThresholdBytes). Tests lower it (bitnet-compile's hidden
+/// --resource-threshold) so that small models take the dense_resource path
+/// everywhere constants are read; process-wide because the importer and the
+/// constant folder both create constants.
+void setResourceThresholdBytes(int64_t bytes);
+int64_t getResourceThresholdBytes();
+
 /// Whether a constant of `type` is created as a dense_resource blob: static
-/// shape, at least kResourceThresholdBytes, a byte-sized element type (i1 is
-/// bit-packed in DenseElementsAttr and one byte per element in resources, so
-/// bools stay dense).
+/// shape of rank >= 1, at least getResourceThresholdBytes(), a byte-sized element type (i1
+/// is bit-packed in DenseElementsAttr and one byte per element in resources,
+/// so bools stay dense).
 bool useResourceFor(ShapedType type);
 
 /// The row-major host-order bytes of a non-splat constant: a dense attribute
@@ -44,6 +52,30 @@ std::optional<ArrayRef<char>> getConstantBytes(ElementsAttr attr);
 /// attribute kinds.
 LogicalResult forEachFloatValue(ElementsAttr attr,
                                 llvm::function_ref<bool(double)> fn);
+
+/// Calls `fn` with each value of an integer constant (dense, splat, i1 or
+/// dense_resource) in row-major order, sign-extended (zero-extended for
+/// unsigned element types), until `fn` returns false; fails (calling
+/// nothing) for other element types, widths over 64 bits and attribute kinds.
+LogicalResult forEachIntValue(ElementsAttr attr,
+                              llvm::function_ref<bool(int64_t)> fn);
+
+/// The values of a readable integer / float constant, or nothing.
+std::optional<SmallVector<int64_t>> getIntValues(ElementsAttr attr);
+std::optional<SmallVector<double>> getFloatValues(ElementsAttr attr);
+
+/// `attr` as a DenseElementsAttr: itself when dense, else a copy of a
+/// dense_resource's bytes; null when unreadable. Copies, so only for small
+/// constants (shapes, axes, scalars, tables the folder evaluates).
+DenseElementsAttr toDenseElementsAttr(ElementsAttr attr);
+
+/// The constant `value` is defined by (any ElementsAttr, so dense_resource
+/// too), or null.
+ElementsAttr getConstantElements(Value value);
+
+/// getConstantElements as a DenseElementsAttr (toDenseElementsAttr: small
+/// constants only), or null.
+DenseElementsAttr getDenseConstant(Value value);
 
 /// A buffer that a resource blob can take over (aligned to the element
 /// type, freed by the blob).

@@ -21,6 +21,7 @@
 #include "BitLinearMatchers.h"
 
 #include "Onnx/OnnxDialect.h"
+#include "bitnet-mlir/Support/ConstantData.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include <algorithm>
@@ -34,14 +35,13 @@ namespace {
 
 /// The value of a constant with a single element.
 std::optional<double> getScalar(Value value) {
-  DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) || attr.getNumElements() != 1)
+  ElementsAttr attr = getConstantElements(value);
+  if (!attr || attr.getNumElements() != 1)
     return std::nullopt;
-  Type type = attr.getElementType();
-  if (isa<FloatType>(type))
-    return (*attr.getValues<APFloat>().begin()).convertToDouble();
-  if (isa<IntegerType>(type))
-    return static_cast<double>((*attr.getValues<APInt>().begin()).getSExtValue());
+  if (std::optional<SmallVector<double>> values = getFloatValues(attr))
+    return values->front();
+  if (std::optional<SmallVector<int64_t>> values = getIntValues(attr))
+    return static_cast<double>(values->front());
   return std::nullopt;
 }
 
@@ -77,11 +77,13 @@ std::optional<Granularity> getReduceGranularity(ReduceOpTy reduce,
                                                 int64_t rank) {
   SmallVector<int64_t> axes;
   if (!isa<NoneType>(reduce.getAxes().getType())) {
-    DenseIntElementsAttr axesAttr;
-    if (!matchPattern(reduce.getAxes(), m_Constant(&axesAttr)))
+    std::optional<SmallVector<int64_t>> axesValues;
+    if (ElementsAttr axesAttr = getConstantElements(reduce.getAxes()))
+      axesValues = getIntValues(axesAttr);
+    if (!axesValues)
       return std::nullopt;
-    for (APInt axis : axesAttr.getValues<APInt>())
-      axes.push_back((axis.getSExtValue() + rank) % rank);
+    for (int64_t axis : *axesValues)
+      axes.push_back((axis + rank) % rank);
   } else if (reduce.getNoopWithEmptyAxes()) {
     return std::nullopt;
   }
@@ -143,13 +145,15 @@ FailureOr<AbsmaxScale> matchClampedAbsmax(Value value, std::string &reason) {
   int64_t rank = inputType.getRank();
   SmallVector<int64_t> axes;
   if (!isa<NoneType>(reduce.getAxes().getType())) {
-    DenseIntElementsAttr axesAttr;
-    if (!matchPattern(reduce.getAxes(), m_Constant(&axesAttr))) {
+    std::optional<SmallVector<int64_t>> axesValues;
+    if (ElementsAttr axesAttr = getConstantElements(reduce.getAxes()))
+      axesValues = getIntValues(axesAttr);
+    if (!axesValues) {
       reason = "the absmax axes are not constant";
       return failure();
     }
-    for (APInt axis : axesAttr.getValues<APInt>())
-      axes.push_back((axis.getSExtValue() + rank) % rank);
+    for (int64_t axis : *axesValues)
+      axes.push_back((axis + rank) % rank);
   } else if (reduce.getNoopWithEmptyAxes()) {
     reason = "the absmax ReduceMax reduces nothing";
     return failure();

@@ -16,6 +16,7 @@
 #include "BitLinearMatchers.h"
 
 #include "Onnx/OnnxDialect.h"
+#include "bitnet-mlir/Support/ConstantData.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -77,13 +78,15 @@ namespace {
 
 /// The float values of a constant, in row-major order.
 std::optional<std::vector<float>> getF32Values(Value value) {
-  DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) ||
-      !isa<FloatType>(attr.getElementType()))
+  ElementsAttr attr = getConstantElements(value);
+  if (!attr)
     return std::nullopt;
   std::vector<float> values;
-  for (APFloat v : attr.getValues<APFloat>())
-    values.push_back(static_cast<float>(v.convertToDouble()));
+  if (failed(forEachFloatValue(attr, [&](double v) {
+        values.push_back(static_cast<float>(v));
+        return true;
+      })))
+    return std::nullopt;
   return values;
 }
 
@@ -98,11 +101,13 @@ struct RaiseBitLinearNode : OpRewritePattern<BitnetBitLinearOp> {
                                 PatternRewriter &rewriter) const override {
     auto inputType = dyn_cast<RankedTensorType>(op.getX().getType());
     auto resultType = dyn_cast<RankedTensorType>(op.getY().getType());
-    DenseIntElementsAttr codes;
     if (!inputType || !resultType || !inputType.getElementType().isF32())
       return fail(op, rewriter, "X and Y must be ranked f32 tensors");
-    if (!matchPattern(op.getW(), m_Constant(&codes)))
+    ElementsAttr codes = getConstantElements(op.getW());
+    if (!codes)
       return fail(op, rewriter, "W must be a constant (an initializer)");
+    if (!isa<IntegerType>(codes.getElementType()))
+      return fail(op, rewriter, "W must hold integer codes");
     std::optional<std::vector<float>> weightScale =
         getF32Values(op.getWeightScale());
     if (!weightScale)
@@ -114,14 +119,18 @@ struct RaiseBitLinearNode : OpRewritePattern<BitnetBitLinearOp> {
       return fail(op, rewriter, "weight_scale must have 1 or N elements");
     bool binary = op.getWeightBits() == 1;
     std::vector<int8_t> values;
-    for (APInt code : codes.getValues<APInt>()) {
-      int64_t v = code.getSExtValue();
-      if (v < -1 || v > 1 || (binary && v == 0))
-        return fail(op, rewriter, binary ? "W holds a code outside {-1, +1} "
-                                 "(weight_bits = 1)"
-                               : "W holds a code outside {-1, 0, +1}");
-      values.push_back(static_cast<int8_t>(v));
-    }
+    values.reserve(codesType.getNumElements());
+    bool inRange = true;
+    if (failed(forEachIntValue(codes, [&](int64_t v) {
+          inRange = v >= -1 && v <= 1 && !(binary && v == 0);
+          values.push_back(static_cast<int8_t>(v));
+          return inRange;
+        })))
+      return fail(op, rewriter, "W's data cannot be read");
+    if (!inRange)
+      return fail(op, rewriter, binary ? "W holds a code outside {-1, +1} "
+                               "(weight_bits = 1)"
+                             : "W holds a code outside {-1, 0, +1}");
     Value bias = op.getB();
     if (isa<NoneType>(bias.getType()))
       bias = Value();
@@ -217,11 +226,15 @@ uint32_t readBits(ArrayRef<uint8_t> bytes, int64_t offset, int64_t bits) {
   return value;
 }
 
-std::vector<uint8_t> getBytes(DenseIntElementsAttr attr) {
+/// The values of an integer constant truncated to bytes (uint8 codes).
+std::optional<std::vector<uint8_t>> getBytes(ElementsAttr attr) {
   std::vector<uint8_t> bytes;
   bytes.reserve(attr.getNumElements());
-  for (APInt v : attr.getValues<APInt>())
-    bytes.push_back(static_cast<uint8_t>(v.getZExtValue()));
+  if (failed(forEachIntValue(attr, [&](int64_t v) {
+        bytes.push_back(static_cast<uint8_t>(v));
+        return true;
+      })))
+    return std::nullopt;
   return bytes;
 }
 
@@ -241,9 +254,11 @@ FailureOr<NBitsWeights> decodeNBits(MicrosoftMatMulNBitsOp op,
   w.blockSize = op.getBlockSize();
   w.blocks = (w.k + w.blockSize - 1) / w.blockSize;
   int64_t bits = op.getBits();
-  DenseIntElementsAttr codesAttr;
-  if (!matchPattern(op.getB(), m_Constant(&codesAttr))) {
-    reason = "B (the codes) is not a constant";
+  std::optional<std::vector<uint8_t>> codeBytes;
+  if (ElementsAttr codesAttr = getConstantElements(op.getB()))
+    codeBytes = getBytes(codesAttr);
+  if (!codeBytes) {
+    reason = "B (the codes) is not an integer constant";
     return failure();
   }
   std::optional<std::vector<float>> scales = getF32Values(op.getScales());
@@ -252,7 +267,7 @@ FailureOr<NBitsWeights> decodeNBits(MicrosoftMatMulNBitsOp op,
     return failure();
   }
   w.scales = std::move(*scales);
-  std::vector<uint8_t> codes = getBytes(codesAttr);
+  std::vector<uint8_t> codes = std::move(*codeBytes);
   int64_t blobBytes = w.blockSize * bits / 8;
   if (static_cast<int64_t>(codes.size()) != w.n * w.blocks * blobBytes) {
     reason = "B does not have N * blocks * blob_size bytes";
@@ -264,9 +279,14 @@ FailureOr<NBitsWeights> decodeNBits(MicrosoftMatMulNBitsOp op,
                                 static_cast<float>(1 << (bits - 1)));
   Value zp = op.getZeroPoints();
   if (!isa<NoneType>(zp.getType())) {
-    DenseIntElementsAttr packed;
-    if (matchPattern(zp, m_Constant(&packed))) {
-      std::vector<uint8_t> bytes = getBytes(packed);
+    ElementsAttr zeroPointsAttr = getConstantElements(zp);
+    if (zeroPointsAttr && isa<IntegerType>(zeroPointsAttr.getElementType())) {
+      std::optional<std::vector<uint8_t>> packed = getBytes(zeroPointsAttr);
+      if (!packed) {
+        reason = "zero_points' data cannot be read";
+        return failure();
+      }
+      std::vector<uint8_t> bytes = std::move(*packed);
       int64_t rowBytes = (w.blocks * bits + 7) / 8;
       if (static_cast<int64_t>(bytes.size()) != w.n * rowBytes) {
         reason = "zero_points does not have N * ceil(blocks * bits / 8) bytes";

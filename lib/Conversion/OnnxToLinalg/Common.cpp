@@ -1,5 +1,6 @@
 //===- Common.cpp - shared helpers of the onnx to linalg lowering ---------===//
 #include "Common.h"
+#include "bitnet-mlir/Support/ConstantData.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
@@ -71,24 +72,24 @@ LogicalResult onnx_to_linalg::checkLowerableTypes(Operation *op) {
 
 std::optional<SmallVector<int64_t>>
 onnx_to_linalg::getConstantInts(Value value) {
-  DenseIntElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)))
+  ElementsAttr attr = getConstantElements(value);
+  if (!attr)
     return std::nullopt;
-  SmallVector<int64_t> values;
-  for (const APInt &element : attr.getValues<APInt>())
-    values.push_back(element.getSExtValue());
-  return values;
+  return getIntValues(attr);
 }
 
 std::optional<double> onnx_to_linalg::getConstantScalar(Value value) {
-  DenseElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)) || attr.getNumElements() != 1)
+  ElementsAttr attr = getConstantElements(value);
+  if (!attr || attr.getNumElements() != 1)
     return std::nullopt;
-  if (isa<FloatType>(attr.getElementType()))
-    return (*attr.getValues<APFloat>().begin()).convertToDouble();
+  if (std::optional<SmallVector<double>> values = getFloatValues(attr))
+    return values->front();
+  std::optional<SmallVector<int64_t>> values = getIntValues(attr);
+  if (!values)
+    return std::nullopt;
   if (attr.getElementType().isInteger(1))
-    return (*attr.getValues<APInt>().begin()).getBoolValue() ? 1.0 : 0.0;
-  return static_cast<double>((*attr.getValues<APInt>().begin()).getSExtValue());
+    return values->front() != 0 ? 1.0 : 0.0;
+  return static_cast<double>(values->front());
 }
 
 FailureOr<int64_t> onnx_to_linalg::normalizeAxis(Operation *op, int64_t axis,

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Common.h"
+#include "bitnet-mlir/Support/ConstantData.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -399,7 +400,7 @@ struct ConstantOfShapeLowering : OnnxPattern<onnx::ConstantOfShapeOp> {
     Type elementType = resultType.getElementType();
     Value fill;
     if (std::optional<ElementsAttr> value = op.getValue()) {
-      auto dense = dyn_cast<DenseElementsAttr>(*value);
+      DenseElementsAttr dense = toDenseElementsAttr(*value);
       if (!dense || dense.getNumElements() != 1 ||
           dense.getElementType() != elementType)
         return nodeFailure(op, "value must be one element of the result's "

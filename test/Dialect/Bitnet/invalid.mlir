@@ -721,3 +721,21 @@ func.func @weight_rescale_int(%acc: tensor<4x32xi32>, %ws: tensor<32xf32>) {
   %0 = bitnet.weight_rescale %acc, %ws : tensor<4x32xi32>, tensor<32xf32> -> tensor<4x32xf32>
   return
 }
+
+// -----
+
+// Large weights are dense_resource blobs; the verifier reads them too.
+func.func @ternary_weights_resource_values(%q: tensor<2x4xi8>) {
+  %w = arith.constant dense_resource<w_bad> : tensor<1x4xi8>
+  // expected-error @below {{weights must be in {-1, 0, 1}, found -3}}
+  %0 = bitnet.ternary_matmul %q, %w : tensor<2x4xi8>, tensor<1x4xi8> -> tensor<2x1xi32>
+  return
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w_bad: "0x0100000001FF00FD"
+    }
+  }
+#-}
