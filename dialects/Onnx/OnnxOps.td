@@ -405,6 +405,8 @@ def Onnx_BitnetBitLinearOp : Onnx_Op<"bitnet.BitLinear", [Pure]> {
     `activation_bits` (per tensor, per token, or per group of `group_size`
     along K, floored at `epsilon`) before the product:
       Y = (W q(X)) * weight_scale / act_scale (+ B).
+    `activation_shift` 1 subtracts eta = min X (per scale group) first and
+    quantizes to [0, 2^bits - 1]; Y adds eta * weight_scale * rowsum(W).
   }];
   let arguments = (ins AnyTensor:$X, AnyTensor:$W, AnyTensor:$weight_scale,
                    Onnx_TensorOrNone:$B,
@@ -412,7 +414,8 @@ def Onnx_BitnetBitLinearOp : Onnx_Op<"bitnet.BitLinear", [Pure]> {
                    DefaultValuedAttr<StrAttr, "\"per_token\"">:$activation_mode,
                    DefaultValuedAttr<Onnx_I64Attr, "8">:$activation_bits,
                    DefaultValuedAttr<Onnx_I64Attr, "0">:$group_size,
-                   DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+                   DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon,
+                   DefaultValuedAttr<Onnx_I64Attr, "0">:$activation_shift);
   let results = (outs AnyTensor:$Y);
   let hasVerifier = 1;
 }

@@ -9,6 +9,7 @@ BitLinear) the equivalent graph in standard ONNX ops that onnxruntime can run:
 
   bitlinear  --mode per_token|per_tensor|per_group|none [--weight-bits 1|2]
              [--act-bits B] [--group-size G] [--no-bias] [--row-scales]
+             [--shift]           (activation_shift = 1: eta = min x, unsigned codes)
              [--spelled-out]     (standard ops: Abs/ReduceMax/Max/Div/Mul/
                                   Round/Clip/Div/MatMul; per_token/per_tensor/none)
              [--weight-form float|cast-mul|dql|dql-uint8]   (spelled-out weights:
@@ -57,11 +58,15 @@ def make_bitlinear(args, rng):
     if bias is not None:
         inits.append(numpy_helper.from_array(bias, "B"))
     if args.spelled_out:
+        if args.shift:
+            raise SystemExit("--spelled-out does not support --shift")
         return spelled_out(args, codes, scale, bias, inits[2:], x, y)
     attrs = dict(weight_bits=args.weight_bits, activation_mode=args.mode,
                  activation_bits=args.act_bits, epsilon=args.eps)
     if args.mode == "per_group":
         attrs["group_size"] = args.group_size
+    if args.shift:
+        attrs["activation_shift"] = 1
     node = helper.make_node("BitLinear", ["x", "W", "weight_scale"] + (["B"] if bias is not None else []),
                             ["y"], name="fc", domain="bitnet", **attrs)
     graph = helper.make_graph([node], "bitlinear", [x], [y], inits)
@@ -211,6 +216,7 @@ def main(argv=None):
     p.add_argument("--eps", type=float, default=1e-5)
     p.add_argument("--bias", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--row-scales", action="store_true")
+    p.add_argument("--shift", action="store_true", help="bitlinear: activation_shift = 1")
     p.add_argument("--spelled-out", action="store_true")
     p.add_argument("--near-miss", choices=("floor", "clip", "code2"),
                    help="--spelled-out: Floor instead of Round, a clip range past int8, or a weight"

@@ -271,3 +271,21 @@ func.func @dequantize_axis(%x: tensor<2x5xi8>, %s: tensor<5xf32>) -> tensor<2x5x
   %0 = onnx.DequantizeLinear(%x, %s, %none) {axis = 2 : i64} : (tensor<2x5xi8>, tensor<5xf32>, none) -> tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
 }
+
+// -----
+
+func.func @bitlinear_shift_value(%x: tensor<3x4xf32>, %w: tensor<2x4xi8>, %s: tensor<f32>) -> tensor<3x2xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{'onnx.bitnet.BitLinear' op activation_shift must be 0 or 1, got 2}}
+  %y = onnx.bitnet.BitLinear(%x, %w, %s, %none) {activation_shift = 2 : i64} : (tensor<3x4xf32>, tensor<2x4xi8>, tensor<f32>, none) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @bitlinear_shift_none(%x: tensor<3x4xf32>, %w: tensor<2x4xi8>, %s: tensor<f32>) -> tensor<3x2xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{'onnx.bitnet.BitLinear' op activation_shift 1 needs quantized activations (activation_mode is none)}}
+  %y = onnx.bitnet.BitLinear(%x, %w, %s, %none) {activation_mode = "none", activation_shift = 1 : i64} : (tensor<3x4xf32>, tensor<2x4xi8>, tensor<f32>, none) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
