@@ -40,6 +40,12 @@ LogicalResult BitnetBitLinearOp::verify() {
   float epsilon = getEpsilon().convertToFloat();
   if (!(epsilon >= 0.0f) || !std::isfinite(epsilon))
     return emitOpError("epsilon must be finite and >= 0, got ") << epsilon;
+  if (getActivationShift() != 0 && getActivationShift() != 1)
+    return emitOpError("activation_shift must be 0 or 1, got ")
+           << getActivationShift();
+  if (getActivationShift() == 1 && mode == "none")
+    return emitOpError("activation_shift 1 needs quantized activations "
+                       "(activation_mode is none)");
   auto weightType = dyn_cast<RankedTensorType>(getW().getType());
   if (weightType && (weightType.getRank() != 2 ||
                      !weightType.getElementType().isSignlessInteger(8)))

@@ -10,6 +10,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallBitVector.h"
@@ -91,6 +92,77 @@ OpFoldResult CastOp::fold(FoldAdaptor) {
   if (getInput().getType() == getType())
     return getInput();
   return {};
+}
+
+LogicalResult DequantizeLinearOp::verify() {
+  auto xType = dyn_cast<RankedTensorType>(getX().getType());
+  auto scaleType = dyn_cast<RankedTensorType>(getXScale().getType());
+  auto resultType = dyn_cast<RankedTensorType>(getY().getType());
+  Type codeType = cast<ShapedType>(getX().getType()).getElementType();
+  auto codeInt = dyn_cast<IntegerType>(codeType);
+  if (!codeInt || !llvm::is_contained({8u, 16u, 32u}, codeInt.getWidth()) ||
+      (codeInt.getWidth() == 32 && codeInt.isUnsigned()))
+    return emitOpError("x must be int8, uint8, int16, uint16 or int32, got ")
+           << codeType;
+  Type scaleElement = cast<ShapedType>(getXScale().getType()).getElementType();
+  if (!isa<FloatType>(scaleElement))
+    return emitOpError("x_scale must be float, got ") << scaleElement;
+  if (cast<ShapedType>(getY().getType()).getElementType() != scaleElement)
+    return emitOpError("result element type must be x_scale's, ")
+           << scaleElement;
+  Type zeroPointType = getXZeroPoint().getType();
+  if (!isa<NoneType>(zeroPointType)) {
+    auto zeroPoint = cast<ShapedType>(zeroPointType);
+    if (zeroPoint.getElementType() != codeType)
+      return emitOpError("x_zero_point must have x's element type ")
+             << codeType << ", got " << zeroPoint.getElementType();
+    if (scaleType && zeroPoint.hasRank() &&
+        failed(verifyCompatibleShape(zeroPoint.getShape(),
+                                     scaleType.getShape())))
+      return emitOpError("x_zero_point must have x_scale's shape");
+  }
+  if (getBlockSize() < 0)
+    return emitOpError("block_size must be >= 0, got ") << getBlockSize();
+  if (!xType || !scaleType)
+    return success();
+  if (resultType &&
+      failed(verifyCompatibleShape(resultType.getShape(), xType.getShape())))
+    return emitOpError("result must have x's shape");
+  int64_t rank = xType.getRank();
+  bool perTensor = scaleType.getRank() == 0 ||
+                   (scaleType.getRank() == 1 && scaleType.getDimSize(0) == 1 &&
+                    getBlockSize() == 0);
+  if (perTensor)
+    return success();
+  if (failed(verifyAxis(*this, getAxis(), rank)))
+    return failure();
+  int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
+  int64_t axisDim = xType.getDimSize(axis);
+  if (getBlockSize() == 0) {
+    if (scaleType.getRank() != 1)
+      return emitOpError("a per-axis x_scale must be 1-D, got ") << scaleType;
+    int64_t scaleDim = scaleType.getDimSize(0);
+    if (!ShapedType::isDynamic(axisDim) && !ShapedType::isDynamic(scaleDim) &&
+        scaleDim != axisDim)
+      return emitOpError("per-axis x_scale has ")
+             << scaleDim << " elements but x has " << axisDim
+             << " along axis " << axis;
+    return success();
+  }
+  if (scaleType.getRank() != rank)
+    return emitOpError("a blocked x_scale must have x's rank ") << rank;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t xDim = xType.getDimSize(d), scaleDim = scaleType.getDimSize(d);
+    if (ShapedType::isDynamic(xDim) || ShapedType::isDynamic(scaleDim))
+      continue;
+    int64_t expected =
+        d == axis ? (xDim + getBlockSize() - 1) / getBlockSize() : xDim;
+    if (scaleDim != expected)
+      return emitOpError("blocked x_scale must have ")
+             << expected << " elements along dimension " << d << ", got "
+             << scaleDim;
+  }
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -149,6 +149,24 @@ def Onnx_CastLikeOp : Onnx_Op<"CastLike", [Pure]> {
   let results = (outs AnyTensor:$output);
 }
 
+def Onnx_DequantizeLinearOp : Onnx_Op<"DequantizeLinear", [Pure]> {
+  let summary = "integer codes to float: (x - x_zero_point) * x_scale";
+  let description = [{
+    ONNX `DequantizeLinear` (opsets 10, 13, 19, 21): y = (x - zp) * scale,
+    computed as float(x - zp) * scale in the scale's type. The scale (and
+    the optional zero point, of x's type, default 0) is a scalar or [1]
+    (per tensor), 1-D of length dim(x, axis) (per axis, opset 13), or, with
+    `block_size` > 0 (opset 21), of x's shape except along `axis`, where it
+    has ceil(dim / block_size) entries: element i uses block i / block_size.
+  }];
+  let arguments = (ins AnyTensor:$x, AnyTensor:$x_scale,
+                   Onnx_TensorOrNone:$x_zero_point,
+                   DefaultValuedAttr<Onnx_I64Attr, "1">:$axis,
+                   DefaultValuedAttr<Onnx_I64Attr, "0">:$block_size);
+  let results = (outs AnyTensor:$y);
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Linear algebra and normalization
 //===----------------------------------------------------------------------===//
@@ -387,6 +405,8 @@ def Onnx_BitnetBitLinearOp : Onnx_Op<"bitnet.BitLinear", [Pure]> {
     `activation_bits` (per tensor, per token, or per group of `group_size`
     along K, floored at `epsilon`) before the product:
       Y = (W q(X)) * weight_scale / act_scale (+ B).
+    `activation_shift` 1 subtracts eta = min X (per scale group) first and
+    quantizes to [0, 2^bits - 1]; Y adds eta * weight_scale * rowsum(W).
   }];
   let arguments = (ins AnyTensor:$X, AnyTensor:$W, AnyTensor:$weight_scale,
                    Onnx_TensorOrNone:$B,
@@ -394,7 +414,8 @@ def Onnx_BitnetBitLinearOp : Onnx_Op<"bitnet.BitLinear", [Pure]> {
                    DefaultValuedAttr<StrAttr, "\"per_token\"">:$activation_mode,
                    DefaultValuedAttr<Onnx_I64Attr, "8">:$activation_bits,
                    DefaultValuedAttr<Onnx_I64Attr, "0">:$group_size,
-                   DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+                   DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon,
+                   DefaultValuedAttr<Onnx_I64Attr, "0">:$activation_shift);
   let results = (outs AnyTensor:$Y);
   let hasVerifier = 1;
 }

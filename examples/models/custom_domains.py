@@ -9,12 +9,18 @@ BitLinear) the equivalent graph in standard ONNX ops that onnxruntime can run:
 
   bitlinear  --mode per_token|per_tensor|per_group|none [--weight-bits 1|2]
              [--act-bits B] [--group-size G] [--no-bias] [--row-scales]
+             [--shift]           (activation_shift = 1: eta = min x, unsigned codes)
              [--spelled-out]     (standard ops: Abs/ReduceMax/Max/Div/Mul/
                                   Round/Clip/Div/MatMul; per_token/per_tensor/none)
-             [--weight-form float|cast-mul]   (spelled-out weights: {-s,0,+s}
-                                  floats, or int8 codes Cast then Mul by scale)
-             [--near-miss floor|clip]         (spelled-out: Floor for Round, or
-                                  clip to 2^b: not a BitLinear, stays float)
+             [--weight-form float|cast-mul|dql|dql-uint8]   (spelled-out weights:
+                                  {-s,0,+s} floats, int8 codes Cast then Mul by
+                                  scale, int8 codes through DequantizeLinear
+                                  (scalar scale, or per column with axis 1 for
+                                  --row-scales), or uint8 codes {127,128,129}
+                                  with zero point 128 through DequantizeLinear)
+             [--near-miss floor|clip|code2]   (spelled-out: Floor for Round,
+                                  clip to 2^b, or one weight code 2: not a
+                                  BitLinear, stays float)
   nbits      --bits 2 [--block-size 16] [--not-ternary] [--equal-scales]
              [--zero-points none|packed|float] [--bias]
 
@@ -52,11 +58,15 @@ def make_bitlinear(args, rng):
     if bias is not None:
         inits.append(numpy_helper.from_array(bias, "B"))
     if args.spelled_out:
+        if args.shift:
+            raise SystemExit("--spelled-out does not support --shift")
         return spelled_out(args, codes, scale, bias, inits[2:], x, y)
     attrs = dict(weight_bits=args.weight_bits, activation_mode=args.mode,
                  activation_bits=args.act_bits, epsilon=args.eps)
     if args.mode == "per_group":
         attrs["group_size"] = args.group_size
+    if args.shift:
+        attrs["activation_shift"] = 1
     node = helper.make_node("BitLinear", ["x", "W", "weight_scale"] + (["B"] if bias is not None else []),
                             ["y"], name="fc", domain="bitnet", **attrs)
     graph = helper.make_graph([node], "bitlinear", [x], [y], inits)
@@ -80,6 +90,23 @@ def spelled_out(args, codes, scale, bias, bias_inits, x, y):
     if args.weight_form == "float":
         # Already-quantized float weights {-s, 0, +s} (per row with --row-scales).
         consts["wt"] = (codes.astype(F32) * scale.reshape(-1, 1)).T.copy()
+    elif args.weight_form in ("dql", "dql-uint8"):
+        # Integer codes [K, N] through DequantizeLinear: a scalar scale, or
+        # one per output column (axis 1 of B) with --row-scales.
+        codes_kn = codes.T.astype(np.int16)
+        if args.near_miss == "code2":
+            codes_kn[0, 0] = 2
+        per_column = scale.size > 1
+        zp_shape = scale.shape if per_column else ()
+        if args.weight_form == "dql":
+            consts["codes"] = codes_kn.astype(np.int8)
+            consts["zp"] = np.zeros(zp_shape, np.int8)
+        else:
+            consts["codes"] = (codes_kn + 128).astype(np.uint8)
+            consts["zp"] = np.full(zp_shape, 128, np.uint8)
+        consts["scale"] = scale if per_column else scale.reshape(())
+        nodes.append(helper.make_node("DequantizeLinear", ["codes", "scale", "zp"], ["wt"],
+                                      **({"axis": 1} if per_column else {})))
     else:
         # int8 codes [K, N] and a float scale: Cast then Mul.
         consts["codes"] = codes.T.copy()
@@ -189,11 +216,14 @@ def main(argv=None):
     p.add_argument("--eps", type=float, default=1e-5)
     p.add_argument("--bias", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--row-scales", action="store_true")
+    p.add_argument("--shift", action="store_true", help="bitlinear: activation_shift = 1")
     p.add_argument("--spelled-out", action="store_true")
-    p.add_argument("--near-miss", choices=("floor", "clip"),
-                   help="--spelled-out: Floor instead of Round, or a clip range past int8 (stays float)")
-    p.add_argument("--weight-form", default="float", choices=("float", "cast-mul"),
-                   help="--spelled-out weights: float {-s, 0, +s} initializer, or int8 codes Cast then Mul")
+    p.add_argument("--near-miss", choices=("floor", "clip", "code2"),
+                   help="--spelled-out: Floor instead of Round, a clip range past int8, or a weight"
+                        " code 2 (dql forms) (stays float)")
+    p.add_argument("--weight-form", default="float", choices=("float", "cast-mul", "dql", "dql-uint8"),
+                   help="--spelled-out weights: float {-s, 0, +s} initializer, int8 codes Cast then Mul,"
+                        " or int8 / uint8 codes through DequantizeLinear")
     p.add_argument("--bits", type=int, default=2)
     p.add_argument("--block-size", type=int, default=16)
     p.add_argument("--not-ternary", action="store_true")

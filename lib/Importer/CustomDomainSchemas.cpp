@@ -100,6 +100,12 @@ void inferBitLinear(InferenceContext &ctx) {
                          groupSize);
   if (!(epsilon >= 0.0f) || !std::isfinite(epsilon))
     fail_shape_inference("epsilon must be finite and >= 0, got ", epsilon);
+  int64_t shift = onnx::getAttribute(ctx, "activation_shift", 0);
+  if (shift != 0 && shift != 1)
+    fail_shape_inference("activation_shift must be 0 or 1, got ", shift);
+  if (shift == 1 && mode == "none")
+    fail_shape_inference("activation_shift 1 needs quantized activations "
+                         "(activation_mode is none)");
 
   int weightRank = getInputRank(ctx, 1);
   if (weightRank >= 0 && weightRank != 2)
@@ -143,6 +149,8 @@ std::unique_ptr<OpSchema> makeBitLinearSchema() {
             static_cast<int64_t>(8))
       .Attr("group_size", "", AttributeProto::INT, static_cast<int64_t>(0))
       .Attr("epsilon", "", AttributeProto::FLOAT, 1e-5f)
+      .Attr("activation_shift", "", AttributeProto::INT,
+            static_cast<int64_t>(0))
       .TypeConstraint("T", {"tensor(float)"}, "")
       .TypeAndShapeInferenceFunction(inferBitLinear);
   schema->Finalize();

@@ -4,7 +4,8 @@
 // 21 changed few ops the onnx dialect has, and those changes are the forms
 // our ODS declares: Reduce* take `axes` as an input (18), Split takes
 // `num_outputs` (18), Cast and CastLike take `saturate` (19), Gelu exists
-// and ConstantOfShape takes bfloat16 (20). This registry adds those schemas
+// and ConstantOfShape takes bfloat16 (20), DequantizeLinear takes float16
+// scales (19) and blocks (21). This registry adds those schemas
 // and answers every other lookup of an opset above 17 with libonnx's
 // opset-17 schema, so the checker and shape inference understand opset
 // 18-21 models.
@@ -190,6 +191,36 @@ static std::unique_ptr<OpSchema> makeConstantOfShape20() {
   return schema;
 }
 
+/// DequantizeLinear-19 (float16 and bfloat16 scales; float8 codes, which
+/// the onnx dialect has no type for and the importer rejects) and -21
+/// (`block_size`, int16/uint16 codes; int4 codes likewise rejected).
+static std::unique_ptr<OpSchema> makeDequantizeLinear(int version) {
+  std::unique_ptr<OpSchema> schema = newSchema("DequantizeLinear", version);
+  std::vector<std::string> codeTypes = {"tensor(int8)", "tensor(uint8)",
+                                        "tensor(int32)"};
+  if (version >= 21)
+    codeTypes.insert(codeTypes.end(), {"tensor(int16)", "tensor(uint16)"});
+  schema->Input(0, "x", "", "T1")
+      .Input(1, "x_scale", "", "T2")
+      .Input(2, "x_zero_point", "", "T1", OpSchema::Optional)
+      .Output(0, "y", "", "T2")
+      .Attr("axis", "", AttributeProto::INT, static_cast<int64_t>(1))
+      .TypeConstraint("T1", codeTypes, "")
+      .TypeConstraint("T2",
+                      {"tensor(float)", "tensor(float16)", "tensor(bfloat16)"},
+                      "")
+      .TypeAndShapeInferenceFunction([](onnx::InferenceContext &ctx) {
+        onnx::propagateElemTypeFromInputToOutput(ctx, 1, 0);
+        if (onnx::hasInputShape(ctx, 0))
+          onnx::propagateShapeFromInputToOutput(ctx, 0, 0);
+      });
+  if (version >= 21)
+    schema->Attr("block_size", "", AttributeProto::INT,
+                 static_cast<int64_t>(0));
+  schema->Finalize();
+  return schema;
+}
+
 std::unique_ptr<SchemaRegistry>
 SchemaRegistry::create(const ModelContext &model) {
   std::unique_ptr<SchemaRegistry> registry(new SchemaRegistry());
@@ -207,6 +238,8 @@ SchemaRegistry::create(const ModelContext &model) {
     add(makeCastLike19());
     add(makeGelu20());
     add(makeConstantOfShape20());
+    add(makeDequantizeLinear(19));
+    add(makeDequantizeLinear(21));
     for (std::unique_ptr<OpSchema> &schema : makeCustomDomainSchemas()) {
       std::string key = schema->domain() + "." + schema->Name();
       registry->customDomainSchemas[key] = std::move(schema);

@@ -720,6 +720,61 @@ static FailureOr<HostTensor> evaluateFlatten(FlattenOp op,
                          product(dims.drop_front(axis))});
 }
 
+/// y = float(x - zp) * scale, rounded to the scale's type (ONNX computes the
+/// difference exactly and multiplies once). The scale and zero point are
+/// per tensor, per `axis`, or per block of `block_size` along `axis`.
+static FailureOr<HostTensor>
+evaluateDequantizeLinear(DequantizeLinearOp op, const HostTensor &codes,
+                         const HostTensor &scale, const HostTensor *zeroPoint,
+                         Type resultType, int64_t maxElements) {
+  if (zeroPoint && zeroPoint->values.size() != scale.values.size())
+    return failure();
+  if (!isWithinLimit(codes.shape, maxElements))
+    return failure();
+  int64_t rank = codes.shape.size();
+  int64_t count = codes.getNumElements();
+  bool perTensor = scale.values.size() == 1 && op.getBlockSize() == 0;
+  int64_t axis = 0, axisDim = 1, inner = 1, block = 1;
+  if (!perTensor) {
+    FailureOr<int64_t> normalized = normalizeAxis(op.getAxis(), rank);
+    if (failed(normalized))
+      return failure();
+    axis = *normalized;
+    axisDim = codes.shape[axis];
+    inner = product(ArrayRef<int64_t>(codes.shape).drop_front(axis + 1));
+    block = op.getBlockSize() > 0 ? op.getBlockSize() : axisDim;
+    int64_t axisScales = op.getBlockSize() > 0
+                             ? (axisDim + block - 1) / block
+                             : axisDim;
+    int64_t expected = op.getBlockSize() > 0
+                           ? count / std::max<int64_t>(axisDim, 1) * axisScales
+                           : axisDim;
+    if (static_cast<int64_t>(scale.values.size()) != expected)
+      return failure();
+  }
+  HostTensor result;
+  result.shape = codes.shape;
+  result.elementType = resultType;
+  result.values.resize(count);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t s = 0;
+    if (!perTensor) {
+      int64_t along = i / inner % axisDim;
+      if (op.getBlockSize() == 0) {
+        s = along;
+      } else {
+        int64_t outer = i / (inner * axisDim);
+        int64_t axisScales = (axisDim + block - 1) / block;
+        s = (outer * axisScales + along / block) * inner + i % inner;
+      }
+    }
+    double shifted = codes.values[i] - (zeroPoint ? zeroPoint->values[s] : 0);
+    result.values[i] = roundToType(
+        resultType, roundToType(resultType, shifted) * scale.values[s]);
+  }
+  return result;
+}
+
 //===----------------------------------------------------------------------===//
 // Entry point
 //===----------------------------------------------------------------------===//
@@ -731,8 +786,9 @@ FailureOr<HostTensor> bitnet::evaluateOnnxOp(Operation *op,
     return failure();
   Type resultElementType = getResultElementType(op);
   // Only these ops give a meaning to a left-out (`none`) operand.
-  bool acceptsNone = isa<ClipOp, SqueezeOp, ReduceMeanOp, ReduceMaxOp,
-                         ReduceMinOp, ReduceSumOp, ReduceProdOp>(op);
+  bool acceptsNone =
+      isa<ClipOp, SqueezeOp, ReduceMeanOp, ReduceMaxOp, ReduceMinOp,
+          ReduceSumOp, ReduceProdOp, DequantizeLinearOp>(op);
   if (!acceptsNone && llvm::is_contained(args, nullptr))
     return failure();
 
@@ -798,6 +854,13 @@ FailureOr<HostTensor> bitnet::evaluateOnnxOp(Operation *op,
         return evaluateGather(gather, *args[0], *args[1], maxElements);
       })
       .Case([&](ConcatOp concat) { return evaluateConcat(concat, args); })
+      .Case([&](DequantizeLinearOp dequantize) -> FailureOr<HostTensor> {
+        if (!args[0] || !args[1])
+          return failure();
+        return evaluateDequantizeLinear(dequantize, *args[0], *args[1],
+                                        args[2], resultElementType,
+                                        maxElements);
+      })
       .Case([&](ExpandOp) {
         return evaluateExpand(*args[0], *args[1], maxElements);
       })

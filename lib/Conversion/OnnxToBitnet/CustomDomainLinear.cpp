@@ -162,20 +162,28 @@ struct RaiseBitLinearNode : OpRewritePattern<BitnetBitLinearOp> {
     if (granularity == Granularity::PerGroup)
       scaleShape.back() = inputType.getShape().back() / groupSize;
     int64_t levels = int64_t(1) << (op.getActivationBits() - 1);
+    // With the shift, x - eta >= 0 is quantized to the unsigned range
+    // [0, 2^bits - 1], which needs i16 for 8 bits.
+    bool shift = op.getActivationShift() == 1;
+    int64_t clipMin = shift ? 0 : -levels;
+    int64_t clipMax = shift ? 2 * levels - 1 : levels - 1;
+    Type quantizedElement = clipMax > 127 ? rewriter.getI16Type()
+                                          : rewriter.getI8Type();
+    auto scaleTensorType =
+        RankedTensorType::get(scaleShape, rewriter.getF32Type());
     auto quantize = QuantizeActivationsOp::create(
         rewriter, loc,
-        RankedTensorType::get(inputType.getShape(), rewriter.getI8Type()),
-        RankedTensorType::get(scaleShape, rewriter.getF32Type()),
-        /*eta=*/Type(), op.getX(),
+        RankedTensorType::get(inputType.getShape(), quantizedElement),
+        scaleTensorType, shift ? Type(scaleTensorType) : Type(), op.getX(),
         GranularityAttr::get(rewriter.getContext(), granularity),
         rewriter.getF32FloatAttr(static_cast<float>(levels - 1)),
         rewriter.getF32FloatAttr(op.getEpsilon().convertToFloat()),
-        rewriter.getI64IntegerAttr(-levels),
-        rewriter.getI64IntegerAttr(levels - 1), UnitAttr(),
+        rewriter.getI64IntegerAttr(clipMin), rewriter.getI64IntegerAttr(clipMax),
+        UnitAttr(),
         granularity == Granularity::PerGroup
             ? rewriter.getI64IntegerAttr(groupSize)
             : IntegerAttr(),
-        UnitAttr());
+        shift ? rewriter.getUnitAttr() : UnitAttr());
     auto weightType = RankedTensorType::get(codesType.getShape(),
                                             rewriter.getI8Type());
     Value ternary = arith::ConstantOp::create(
@@ -194,8 +202,28 @@ struct RaiseBitLinearNode : OpRewritePattern<BitnetBitLinearOp> {
     // Grouped, the rescale takes the quantizer's [..., K/G] scale as is.
     Value actScale = quantize.getScale();
     Value scale = createF32Constant(rewriter, loc, {scaleCount}, *weightScale);
+    Value eta, rowSums;
+    if (shift) {
+      // rowsum[n (, g)] of the codes undoes the shift: W (q / s + eta) =
+      // W q / s + eta * rowsum(W).
+      int64_t k = codesType.getDimSize(1);
+      int64_t groups = kGroup > 0 ? k / kGroup : 1;
+      int64_t width = kGroup > 0 ? kGroup : k;
+      std::vector<int32_t> sums(rows * groups, 0);
+      for (int64_t n = 0; n < rows; ++n)
+        for (int64_t c = 0; c < k; ++c)
+          sums[n * groups + c / width] += values[n * k + c];
+      SmallVector<int64_t> sumShape = {rows};
+      if (kGroup > 0)
+        sumShape.push_back(groups);
+      auto sumType = RankedTensorType::get(sumShape, rewriter.getI32Type());
+      rowSums = arith::ConstantOp::create(
+          rewriter, loc, sumType,
+          DenseElementsAttr::get(sumType, ArrayRef<int32_t>(sums)));
+      eta = quantize.getEta();
+    }
     rewriter.replaceOpWithNewOp<RescaleOp>(op, resultType, acc, actScale,
-                                           scale, bias);
+                                           scale, eta, rowSums, bias);
     return success();
   }
 

@@ -289,6 +289,7 @@ void populateNormalizationPatterns(RewritePatternSet &patterns);
 void populateShapePatterns(RewritePatternSet &patterns);
 void populateIndexingPatterns(RewritePatternSet &patterns);
 void populateGeneratorPatterns(RewritePatternSet &patterns);
+void populateQuantizationPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::bitnet::onnx_to_linalg
 

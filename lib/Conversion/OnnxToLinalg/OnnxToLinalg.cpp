@@ -32,6 +32,7 @@ void bitnet::populateOnnxToLinalgPatterns(RewritePatternSet &patterns) {
   onnx_to_linalg::populateShapePatterns(patterns);
   onnx_to_linalg::populateIndexingPatterns(patterns);
   onnx_to_linalg::populateGeneratorPatterns(patterns);
+  onnx_to_linalg::populateQuantizationPatterns(patterns);
 }
 
 /// The patterns read ONNX's unsigned integer types (uint8 divides, compares

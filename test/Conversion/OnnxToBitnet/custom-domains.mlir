@@ -17,6 +17,24 @@ func.func @bitlinear_per_token(%x: tensor<3x4xf32>, %b: tensor<2xf32>) -> tensor
 
 // -----
 
+// activation_shift = 1: eta = min x per token, unsigned codes [0, 255] (i16),
+// rescale adds eta * ws * rowsum(W) with rowsum = [1, 0].
+// CHECK-LABEL: func @bitlinear_shift
+// CHECK-DAG: %[[T:.*]] = arith.constant dense<{{\[\[}}1, -1, 0, 1], [0, 0, -1, 1]]> : tensor<2x4xi8>
+// CHECK-DAG: %[[WS:.*]] = arith.constant dense<[5.000000e-01, 2.500000e-01]> : tensor<2xf32>
+// CHECK-DAG: %[[RS:.*]] = arith.constant dense<[1, 0]> : tensor<2xi32>
+// CHECK: %[[Q:.*]], %[[S:.*]], %[[ETA:.*]] = bitnet.quantize_activations %arg0 per_token {clip_max = 255 : i64, clip_min = 0 : i64, eps = 9.99999974E-6 : f32, qmax = 1.270000e+02 : f32, shift} : tensor<3x4xf32> -> tensor<3x4xi16>, tensor<3x1xf32>, tensor<3x1xf32>
+// CHECK: %[[ACC:.*]] = bitnet.ternary_matmul %[[Q]], %[[T]] : tensor<3x4xi16>, tensor<2x4xi8> -> tensor<3x2xi32>
+// CHECK: bitnet.rescale %[[ACC]], %[[S]], %[[WS]] shift %[[ETA]], %[[RS]] bias %arg1
+func.func @bitlinear_shift(%x: tensor<3x4xf32>, %b: tensor<2xf32>) -> tensor<3x2xf32> {
+  %w = onnx.Constant {value = dense<[[1, -1, 0, 1], [0, 0, -1, 1]]> : tensor<2x4xi8>} : tensor<2x4xi8>
+  %s = onnx.Constant {value = dense<[0.5, 0.25]> : tensor<2xf32>} : tensor<2xf32>
+  %y = onnx.bitnet.BitLinear(%x, %w, %s, %b) {activation_shift = 1 : i64} : (tensor<3x4xf32>, tensor<2x4xi8>, tensor<2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
 // Per tensor with 4-bit activations: qmax 7, clip [-8, 7].
 // CHECK-LABEL: func @bitlinear_per_tensor_4bit
 // CHECK: bitnet.quantize_activations %arg0 per_tensor {clip_max = 7 : i64, clip_min = -8 : i64, eps = 0.000000e+00 : f32, qmax = 7.000000e+00 : f32} : tensor<3x4xf32> -> tensor<3x4xi8>, tensor<1x1xf32>

@@ -88,3 +88,27 @@ func.func @runtime_operand(%x: tensor<2xf32>) -> tensor<2xf32> {
   %y = onnx.Mul(%x, %c) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
   return %y : tensor<2xf32>
 }
+
+// -----
+
+// DequantizeLinear: (x - zp) * scale per tensor, per axis, and per block
+// of 2 along axis 1 (opset 21) with the last block short.
+// CHECK-LABEL: func @dequantize_linear
+// CHECK-DAG: onnx.Constant {value = dense<[-2.500000e-01, 0.000000e+00, 3.175000e+01]> : tensor<3xf32>}
+// CHECK-DAG: onnx.Constant {value = dense<{{\[\[}}5.000000e-01, 0.000000e+00], [-6.000000e+00, 3.000000e+00]]> : tensor<2x2xf32>}
+// CHECK-DAG: onnx.Constant {value = dense<{{\[\[}}1.000000e+00, 2.000000e+00, 3.000000e+01], [-4.000000e+00, -5.000000e+00, 6.000000e+00]]> : tensor<2x3xf32>}
+// CHECK-NOT: onnx.DequantizeLinear
+func.func @dequantize_linear() -> (tensor<3xf32>, tensor<2x2xf32>, tensor<2x3xf32>) {
+  %none = onnx.NoValue
+  %c = onnx.Constant {value = dense<[-1, 0, 127]> : tensor<3xi8>} : tensor<3xi8>
+  %s = onnx.Constant {value = dense<0.25> : tensor<f32>} : tensor<f32>
+  %a = onnx.DequantizeLinear(%c, %s, %none) : (tensor<3xi8>, tensor<f32>, none) -> tensor<3xf32>
+  %u = onnx.Constant {value = dense<[[11, 10], [8, 11]]> : tensor<2x2xui8>} : tensor<2x2xui8>
+  %us = onnx.Constant {value = dense<[0.5, 3.0]> : tensor<2xf32>} : tensor<2xf32>
+  %uz = onnx.Constant {value = dense<[10, 10]> : tensor<2xui8>} : tensor<2xui8>
+  %b = onnx.DequantizeLinear(%u, %us, %uz) {axis = 0 : i64} : (tensor<2x2xui8>, tensor<2xf32>, tensor<2xui8>) -> tensor<2x2xf32>
+  %k = onnx.Constant {value = dense<[[1, 2, 3], [-4, -5, 6]]> : tensor<2x3xi16>} : tensor<2x3xi16>
+  %ks = onnx.Constant {value = dense<[[1.0, 10.0], [1.0, 1.0]]> : tensor<2x2xf32>} : tensor<2x2xf32>
+  %d = onnx.DequantizeLinear(%k, %ks, %none) {axis = 1 : i64, block_size = 2 : i64} : (tensor<2x3xi16>, tensor<2x2xf32>, none) -> tensor<2x3xf32>
+  return %a, %b, %d : tensor<3xf32>, tensor<2x2xf32>, tensor<2x3xf32>
+}

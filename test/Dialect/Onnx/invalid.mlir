@@ -218,3 +218,74 @@ func.func @layer_norm_results(%x: tensor<2x4xf32>, %s: tensor<4xf32>) -> tensor<
   %0 = "onnx.LayerNormalization"(%x, %s, %none) : (tensor<2x4xf32>, tensor<4xf32>, none) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+func.func @dequantize_float_codes(%x: tensor<4xf32>, %s: tensor<f32>) -> tensor<4xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{'onnx.DequantizeLinear' op x must be int8, uint8, int16, uint16 or int32, got 'f32'}}
+  %0 = onnx.DequantizeLinear(%x, %s, %none) : (tensor<4xf32>, tensor<f32>, none) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @dequantize_zero_point_type(%x: tensor<4xi8>, %s: tensor<f32>, %z: tensor<ui8>) -> tensor<4xf32> {
+  // expected-error @+1 {{'onnx.DequantizeLinear' op x_zero_point must have x's element type 'i8', got 'ui8'}}
+  %0 = onnx.DequantizeLinear(%x, %s, %z) : (tensor<4xi8>, tensor<f32>, tensor<ui8>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @dequantize_result_type(%x: tensor<4xi8>, %s: tensor<f32>) -> tensor<4xf16> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{'onnx.DequantizeLinear' op result element type must be x_scale's, 'f32'}}
+  %0 = onnx.DequantizeLinear(%x, %s, %none) : (tensor<4xi8>, tensor<f32>, none) -> tensor<4xf16>
+  return %0 : tensor<4xf16>
+}
+
+// -----
+
+func.func @dequantize_per_axis_size(%x: tensor<3x4xi8>, %s: tensor<3xf32>) -> tensor<3x4xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{'onnx.DequantizeLinear' op per-axis x_scale has 3 elements but x has 4 along axis 1}}
+  %0 = onnx.DequantizeLinear(%x, %s, %none) : (tensor<3x4xi8>, tensor<3xf32>, none) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+func.func @dequantize_block_shape(%x: tensor<2x5xi8>, %s: tensor<2x2xf32>) -> tensor<2x5xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{'onnx.DequantizeLinear' op blocked x_scale must have 3 elements along dimension 1, got 2}}
+  %0 = onnx.DequantizeLinear(%x, %s, %none) {axis = 1 : i64, block_size = 2 : i64} : (tensor<2x5xi8>, tensor<2x2xf32>, none) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @dequantize_axis(%x: tensor<2x5xi8>, %s: tensor<5xf32>) -> tensor<2x5xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{'onnx.DequantizeLinear' op axis 2 is out of range for rank 2}}
+  %0 = onnx.DequantizeLinear(%x, %s, %none) {axis = 2 : i64} : (tensor<2x5xi8>, tensor<5xf32>, none) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @bitlinear_shift_value(%x: tensor<3x4xf32>, %w: tensor<2x4xi8>, %s: tensor<f32>) -> tensor<3x2xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{'onnx.bitnet.BitLinear' op activation_shift must be 0 or 1, got 2}}
+  %y = onnx.bitnet.BitLinear(%x, %w, %s, %none) {activation_shift = 2 : i64} : (tensor<3x4xf32>, tensor<2x4xi8>, tensor<f32>, none) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @bitlinear_shift_none(%x: tensor<3x4xf32>, %w: tensor<2x4xi8>, %s: tensor<f32>) -> tensor<3x2xf32> {
+  %none = onnx.NoValue
+  // expected-error @+1 {{'onnx.bitnet.BitLinear' op activation_shift 1 needs quantized activations (activation_mode is none)}}
+  %y = onnx.bitnet.BitLinear(%x, %w, %s, %none) {activation_mode = "none", activation_shift = 1 : i64} : (tensor<3x4xf32>, tensor<2x4xi8>, tensor<f32>, none) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}

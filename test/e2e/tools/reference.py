@@ -446,35 +446,44 @@ def margins(trace, weights):
 # ----------------------------------------------------------------------------
 
 
-def act_quant_absmax(x, mode, bits=8, group_size=0, eps=1e-5):
-    """``bitnet.BitLinear`` activations (docs/bitnet-onnx-domain.md): ``(xi, s)``.
+def act_quant_absmax(x, mode, bits=8, group_size=0, eps=1e-5, shift=False):
+    """``bitnet.BitLinear`` activations (docs/bitnet-onnx-domain.md): ``(xi, s, eta)``.
 
     ``s = float32(qmax / max(amax, eps))`` with ``qmax = 2^(bits-1) - 1`` and ``amax``
     per tensor, per token or per group of ``group_size`` along the last axis;
     ``xi = clip(round(float32(x * s)), -2^(bits-1), qmax)``. ``s`` has x's shape with
-    the reduced axes 1 (per group: last axis K / group_size).
+    the reduced axes 1 (per group: last axis K / group_size). With ``shift``
+    (``activation_shift`` 1): ``eta`` = min x over the same elements (shaped like ``s``)
+    and ``xi = clip(round(float32(float32(x - eta) * s)), 0, 2^bits - 1)``; else eta = 0.
     """
     x = np.asarray(x, F32)
     qmax = F32((1 << (bits - 1)) - 1)
     if mode == "per_tensor":
         amax = np.full((1,) * x.ndim, np.abs(x).max(), F32)
-        expand = amax
+        amin = np.full((1,) * x.ndim, x.min(), F32)
+        expand = lambda v: v
     elif mode == "per_token":
         amax = np.abs(x).max(axis=-1, keepdims=True)
-        expand = amax
+        amin = x.min(axis=-1, keepdims=True)
+        expand = lambda v: v
     elif mode == "per_group":
-        grouped = np.abs(x).reshape(x.shape[:-1] + (-1, group_size))
-        amax = grouped.max(axis=-1)
-        expand = np.repeat(amax, group_size, axis=-1)
+        amax = np.abs(x).reshape(x.shape[:-1] + (-1, group_size)).max(axis=-1)
+        amin = x.reshape(x.shape[:-1] + (-1, group_size)).min(axis=-1)
+        expand = lambda v: np.repeat(v, group_size, axis=-1)
     else:
         raise ValueError(f"act_quant_absmax: mode {mode!r}")
     s = (qmax / np.maximum(amax, F32(eps))).astype(F32)
-    s_full = (qmax / np.maximum(expand, F32(eps))).astype(F32)
+    s_full = (qmax / np.maximum(expand(amax), F32(eps))).astype(F32)
+    if shift:
+        shifted = (x - expand(amin)).astype(F32)
+        xi = np.clip(np.rint((shifted * s_full).astype(F32)), 0, (1 << bits) - 1).astype(np.int64)
+        return xi, s, amin.astype(F32)
     xi = np.clip(np.rint((x * s_full).astype(F32)), -(1 << (bits - 1)), qmax).astype(np.int64)
-    return xi, s
+    return xi, s, np.zeros_like(s)
 
 
-def bitlinear_node(x, codes, weight_scale, bias, mode, bits=8, group_size=0, eps=1e-5):
+def bitlinear_node(x, codes, weight_scale, bias, mode, bits=8, group_size=0, eps=1e-5,
+                   shift=False):
     """``bitnet.BitLinear``: ``(y, bound)``; exact integer sums, float64 rescale.
 
     ``bound`` bounds |y_float32 - y| for the spelled-out float graph (same integers,
@@ -483,6 +492,8 @@ def bitlinear_node(x, codes, weight_scale, bias, mode, bits=8, group_size=0, eps
     reduction, ``a_g = acc_g * ws / s_g`` takes 2 roundings, summing G of them G - 1
     more, the bias add 1, so ``(G + 3) u (sum_g |a_g| + |b|)``; weight-only:
     ``(K + 2) u sum_k |x_k w_k| ws + u |b|`` (reassociation of the dot product).
+    With ``shift``, each group also adds ``e_g = eta_g * ws * rowsum_g`` (2 roundings, 1 add):
+    ``(2 G + 4) u (sum_g |a_g| + sum_g |e_g| + |b|)``.
     """
     x = np.asarray(x, F32)
     w = np.asarray(codes, np.int64)
@@ -493,28 +504,34 @@ def bitlinear_node(x, codes, weight_scale, bias, mode, bits=8, group_size=0, eps
         mag = (np.abs(x).astype(np.float64) @ np.abs(w).T) * ws
         bound = (w.shape[1] + 2) * U * mag + U * np.abs(b)
         return (y + b).astype(F32), (bound + U * np.abs(y + b)).astype(F32)
-    xi, s = act_quant_absmax(x, mode, bits, group_size, eps)
+    xi, s, eta = act_quant_absmax(x, mode, bits, group_size, eps, shift)
     if mode == "per_group":
         g = x.shape[-1] // group_size
         xg = xi.reshape(xi.shape[:-1] + (g, group_size))
         wg = w.reshape(w.shape[0], g, group_size)
         acc = np.einsum("...gk,ngk->...ng", xg, wg)          # exact, [..., N, G]
         a = acc * ws.reshape(-1, 1) / s.astype(np.float64)[..., None, :]
-        y = a.sum(axis=-1)
+        e = eta.astype(np.float64)[..., None, :] * ws.reshape(-1, 1) * wg.sum(axis=-1)
+        y = (a + e).sum(axis=-1)
         groups = g
     else:
         acc = xi @ w.T
         a = acc * ws / s.astype(np.float64)
-        y = a
+        e = eta.astype(np.float64) * ws * w.sum(axis=1)
+        y = a + e
         groups = 1
     if np.abs(acc).max(initial=0) >= 2 ** 31:
         raise OverflowError("bitlinear_node: an int32 accumulator overflows")
     absa = np.abs(a).sum(axis=-1) if mode == "per_group" else np.abs(a)
-    bound = (groups + 3) * U * (absa + np.abs(b))
+    abse = np.abs(e).sum(axis=-1) if mode == "per_group" else np.abs(e)
+    if shift:
+        bound = (2 * groups + 4) * U * (absa + abse + np.abs(b))
+    else:
+        bound = (groups + 3) * U * (absa + np.abs(b))
     # The spelled-out float graph (custom_domains.py --spelled-out) rounds the same
     # integers; its float error: dequantize, weight product, K-term dot, bias.
     xq = np.abs(xi).astype(np.float64) / (np.repeat(s, group_size, axis=-1) if mode == "per_group" else s)
-    graph = (w.shape[1] + 4) * U * (xq @ np.abs(w).T) * ws + U * np.abs(b)
+    graph = 0 if shift else (w.shape[1] + 4) * U * (xq @ np.abs(w).T) * ws + U * np.abs(b)
     return (y + b).astype(F32), (bound + graph + U * np.abs(y + b)).astype(F32)
 
 
@@ -631,7 +648,8 @@ def run_custom_node(onnx_path, x):
         mode = attrs.get("activation_mode", b"per_token")
         mode = mode.decode() if isinstance(mode, bytes) else mode
         return bitlinear_node(x, get(1), get(2), get(3), mode, attrs.get("activation_bits", 8),
-                              attrs.get("group_size", 0), attrs.get("epsilon", 1e-5))
+                              attrs.get("group_size", 0), attrs.get("epsilon", 1e-5),
+                              attrs.get("activation_shift", 0) == 1)
     if (node.domain, node.op_type) == ("com.microsoft", "MatMulNBits"):
         y, w = matmul_nbits(x, get(1), get(2), get(3), get(5), attrs["K"], attrs["N"],
                             attrs.get("bits", 4), attrs["block_size"])
