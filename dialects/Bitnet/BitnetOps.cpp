@@ -283,6 +283,30 @@ static LogicalResult verifyPerRow(Operation *op, Value value, StringRef what,
                            << value.getType();
 }
 
+/// What rescale and weight_rescale share: the output is the accumulator
+/// without its group dimension, and weight_scale and bias are per tensor or
+/// per row (weight_scale per row and group when `weightScaleGroups`).
+/// Returns the index of the N dimension.
+static FailureOr<int64_t>
+verifyRescaledOutput(Operation *op, ShapedType accType, ShapedType outputType,
+                     bool grouped, Value weightScale, Value bias,
+                     bool weightScaleGroups) {
+  int64_t rank = accType.getRank();
+  int64_t nDim = grouped ? rank - 2 : rank - 1;
+  if (outputType.getShape() != accType.getShape().take_front(nDim + 1))
+    return op->emitOpError("output shape must be the accumulator shape")
+           << (grouped ? " without the group dimension" : "");
+  int64_t n = accType.getDimSize(nDim);
+  int64_t groups = grouped ? accType.getDimSize(rank - 1) : 1;
+  if (failed(verifyPerRow(op, weightScale, "weight_scale", n, groups, true,
+                          true, weightScaleGroups)))
+    return failure();
+  if (bias &&
+      failed(verifyPerRow(op, bias, "bias", n, groups, true, true, false)))
+    return failure();
+  return nDim;
+}
+
 LogicalResult RescaleOp::verify() {
   auto accType = cast<ShapedType>(getAcc().getType());
   auto outputType = cast<ShapedType>(getOutput().getType());
@@ -297,19 +321,15 @@ LogicalResult RescaleOp::verify() {
   if (scaleType.getRank() != accType.getRank() - (grouped ? 1 : 0))
     return emitOpError("act_scale must have the accumulator's rank")
            << (grouped ? " - 1 (grouped sums)" : "");
+  FailureOr<int64_t> nDimOr =
+      verifyRescaledOutput(*this, accType, outputType, grouped,
+                           getWeightScale(), getBias(), grouped);
+  if (failed(nDimOr))
+    return failure();
   int64_t rank = accType.getRank();
-  int64_t nDim = grouped ? rank - 2 : rank - 1;
-  if (outputType.getShape() != accType.getShape().take_front(nDim + 1))
-    return emitOpError("output shape must be the accumulator shape")
-           << (grouped ? " without the group dimension" : "");
+  int64_t nDim = *nDimOr;
   int64_t n = accType.getDimSize(nDim);
   int64_t groups = grouped ? accType.getDimSize(rank - 1) : 1;
-  if (failed(verifyPerRow(*this, getWeightScale(), "weight_scale", n, groups,
-                          true, true, grouped)))
-    return failure();
-  if (getBias() && failed(verifyPerRow(*this, getBias(), "bias", n, groups,
-                                       true, true, false)))
-    return failure();
   // act_scale dims: those of acc without the N dim when grouped.
   SmallVector<int64_t> accDims;
   for (int64_t dim = 0; dim < rank; ++dim)
@@ -349,20 +369,9 @@ LogicalResult WeightRescaleOp::verify() {
   if (!accType.hasRank() || accType.getRank() < (grouped ? 2 : 1))
     return emitOpError("accumulator must be ")
            << (grouped ? "[..., N, Gk]" : "[..., N]");
-  int64_t rank = accType.getRank();
-  int64_t nDim = grouped ? rank - 2 : rank - 1;
-  if (outputType.getShape() != accType.getShape().take_front(nDim + 1))
-    return emitOpError("output shape must be the accumulator shape")
-           << (grouped ? " without the group dimension" : "");
-  int64_t n = accType.getDimSize(nDim);
-  int64_t groups = grouped ? accType.getDimSize(rank - 1) : 1;
-  if (failed(verifyPerRow(*this, getWeightScale(), "weight_scale", n, groups,
-                          true, true, true)))
-    return failure();
-  if (getBias() && failed(verifyPerRow(*this, getBias(), "bias", n, groups,
-                                       true, true, false)))
-    return failure();
-  return success();
+  return verifyRescaledOutput(*this, accType, outputType, grouped,
+                              getWeightScale(), getBias(),
+                              /*weightScaleGroups=*/true);
 }
 
 #define GET_OP_CLASSES
