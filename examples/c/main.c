@@ -9,7 +9,8 @@
  * exits 1. */
 #include <stdio.h>
 
-#include "mlp.h" /* generated: bitnet_mlp_model, bitnet_mlp_run() */
+#include "bitnet/tooling.h" /* bitnet_npy_read */
+#include "mlp.h"            /* generated: bitnet_mlp_model, bitnet_mlp_run() */
 
 /* x[i] = ((i * 37) % 17 - 8) / 8: exact in float32, in [-1, 1]. */
 static void fill_input(bitnet_tensor *x) {

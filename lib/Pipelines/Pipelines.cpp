@@ -1,8 +1,7 @@
 //===- Pipelines.cpp - named pass pipelines -------------------------------===//
 #include "bitnet-mlir/Pipelines/Pipelines.h"
 
-#include "PipelinePasses.h"
-
+#include "bitnet-mlir/ABI/Passes.h"
 #include "bitnet-mlir/Conversion/Passes.h"
 #include "bitnet-mlir/Importer/Importer.h"
 #include "bitnet-mlir/Transforms/Passes.h"
@@ -41,6 +40,9 @@ void bitnet::buildRaisePipeline(OpPassManager &pm,
 }
 
 void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
+  // 0. The runtime's execution environment, while the arguments are still
+  // the graph's.
+  pm.addPass(createBitnetAddExecEnvPass());
   // 1. Everything to loops and linalg on tensors.
   OpPassManager &tensorPm = pm.nest<func::FuncOp>();
   tensorPm.addPass(createConvertBitnetToSCFPass());
@@ -98,7 +100,6 @@ void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
 }
 
 void bitnet::registerPipelines() {
-  registerBitnetPipelinePasses();
   PassPipelineRegistration<RaisePipelineOptions>(
       "bitnet-raise",
       "fold constants, raise BitLinear layers to bitnet ops, pack weights",

@@ -3,6 +3,7 @@
 
 #include "Bitnet/BitnetDialect.h"
 #include "Onnx/OnnxDialect.h"
+#include "bitnet-mlir/ABI/Passes.h"
 #include "bitnet-mlir/Conversion/Passes.h"
 #include "bitnet-mlir/Transforms/Passes.h"
 #include "mlir/InitAllDialects.h"
@@ -27,4 +28,5 @@ void bitnet::registerAllPasses() {
   mlir::registerAllPasses();
   bitnet::registerBitnetConversionPasses();
   bitnet::registerBitnetTransformsPasses();
+  bitnet::registerBitnetABIPasses();
 }

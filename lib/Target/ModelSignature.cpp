@@ -1,6 +1,8 @@
 //===- ModelSignature.cpp - inputs and outputs of a compiled model --------===//
 #include "bitnet-mlir/Target/ModelSignature.h"
 
+#include "bitnet-mlir/ABI/RuntimeABI.h"
+
 #include "Onnx/OnnxTypes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -10,20 +12,12 @@
 using namespace mlir;
 using namespace mlir::bitnet;
 
-/// The runtime's BITNET_MAX_RANK.
-static constexpr int64_t kMaxRank = 8;
-/// ONNX codes bitnet_dtype knows: {code, numpy name}.
-static constexpr std::pair<int32_t, const char *> kDtypes[] = {
-    {1, "float32"},  {2, "uint8"},    {3, "int8"},    {4, "uint16"},
-    {5, "int16"},    {6, "int32"},    {7, "int64"},   {9, "bool"},
-    {10, "float16"}, {11, "float64"}, {12, "uint32"}, {13, "uint64"},
-    {16, "bfloat16"}};
+using bitnet::abi::kMaxRank;
 
+/// The runtime's own name table (runtime/src/tensor.c): one list of the
+/// dtypes the ABI knows.
 StringRef bitnet::getDtypeName(int32_t dtype) {
-  for (auto [code, name] : kDtypes)
-    if (code == dtype)
-      return name;
-  return "unknown";
+  return bitnet_dtype_name(dtype);
 }
 
 std::string bitnet::sanitizeIdentifier(StringRef name) {

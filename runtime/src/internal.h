@@ -22,6 +22,18 @@
 bitnet_status bitnet_fail(bitnet_status status, const char *fmt, ...)
     BITNET_PRINTF(2, 3);
 
+/* A serial environment for this CPU (no pool, no state, no communicator,
+ * no device). */
+void bitnet_env_init(bitnet_exec_env *env);
+
+/* bitnet_model_run's checks and invocation with a given environment (the
+ * model is validated and its CPU checked by the caller). */
+bitnet_status bitnet_run_with_env(const bitnet_model_info *model,
+                                  const bitnet_exec_env *env,
+                                  const bitnet_tensor *inputs,
+                                  int32_t num_inputs, bitnet_tensor *outputs,
+                                  int32_t num_outputs);
+
 /* a * b into *out; false on overflow or negative operands. */
 bool bitnet_mul_i64(int64_t a, int64_t b, int64_t *out);
 

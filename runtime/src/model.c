@@ -64,6 +64,32 @@ static bitnet_status validate_errors(const bitnet_model_info *m) {
   return BITNET_OK;
 }
 
+static bitnet_status validate_caches(const bitnet_model_info *m) {
+  if (m->num_caches < 0 || (m->num_caches > 0 && !m->caches))
+    return bitnet_fail(BITNET_ERR_ABI, "model '%s': bad cache list (%d"
+                       " entries)", model_name(m), (int)m->num_caches);
+  for (int32_t i = 0; i < m->num_caches; ++i) {
+    const bitnet_cache_info *c = &m->caches[i];
+    if (c->input < 0 || c->input >= m->num_inputs || c->output < 0 ||
+        c->output >= m->num_outputs)
+      return bitnet_fail(BITNET_ERR_ABI, "model '%s': cache %d names input"
+                         " %d and output %d", model_name(m), (int)i,
+                         (int)c->input, (int)c->output);
+    const bitnet_tensor_info *in = &m->inputs[c->input];
+    const bitnet_tensor_info *out = &m->outputs[c->output];
+    if (in->dtype != out->dtype || in->rank != out->rank || c->axis < 0 ||
+        c->axis >= in->rank)
+      return bitnet_fail(BITNET_ERR_ABI, "model '%s': cache %d ('%s' ->"
+                         " '%s') differs in dtype or rank, or axis %d is"
+                         " outside it", model_name(m), (int)i, in->name,
+                         out->name, (int)c->axis);
+  }
+  if (m->num_state_slots < 0)
+    return bitnet_fail(BITNET_ERR_ABI, "model '%s': %d state slots",
+                       model_name(m), (int)m->num_state_slots);
+  return BITNET_OK;
+}
+
 bitnet_status bitnet_model_validate(const bitnet_model_info *m) {
   if (!m)
     return bitnet_fail(BITNET_ERR_ARGUMENT, "model info is NULL");
@@ -80,7 +106,40 @@ bitnet_status bitnet_model_validate(const bitnet_model_info *m) {
     s = validate_infos(m, "output", m->num_outputs, m->outputs);
   if (s == BITNET_OK)
     s = validate_errors(m);
+  if (s == BITNET_OK)
+    s = validate_caches(m);
   return s;
+}
+
+bitnet_status bitnet_model_check_cpu(const bitnet_model_info *m) {
+  bitnet_status s = bitnet_model_validate(m);
+  if (s != BITNET_OK)
+    return s;
+  uint64_t missing = m->required_cpu_features & ~bitnet_cpu_features();
+  if (!missing)
+    return BITNET_OK;
+  char names[256];
+  bitnet_cpu_features_string(missing, names, sizeof names);
+  return bitnet_fail(BITNET_ERR_UNSUPPORTED,
+                     "model '%s' was compiled for a CPU with %s, which this"
+                     " one lacks (compile it with --mcpu=generic, or for this"
+                     " machine's CPU)", m->name, names);
+}
+
+static void serial_parallel_for(void *pool, int64_t num_tasks,
+                                bitnet_task_fn fn, void *args) {
+  (void)pool;
+  for (int64_t t = 0; t < num_tasks; ++t)
+    fn(args, t);
+}
+
+void bitnet_env_init(bitnet_exec_env *env) {
+  memset(env, 0, sizeof *env);
+  env->abi_version = BITNET_ABI_VERSION;
+  env->num_threads = 1;
+  env->cpu_features = bitnet_cpu_features();
+  env->parallel_for = serial_parallel_for;
+  env->world_size = 1;
 }
 
 /* One tensor against its declaration; `kind` is "input" or "output". */
@@ -242,9 +301,32 @@ static bitnet_status adopt_output(const bitnet_tensor_info *ti,
 bitnet_status bitnet_model_run(const bitnet_model_info *m,
                                const bitnet_tensor *inputs, int32_t num_inputs,
                                bitnet_tensor *outputs, int32_t num_outputs) {
-  bitnet_status s = bitnet_model_validate(m);
+  bitnet_status s = bitnet_model_check_cpu(m);
   if (s != BITNET_OK)
     return s;
+  bitnet_exec_env env;
+  bitnet_env_init(&env);
+  void *local_state[8] = {0};
+  void **state = local_state;
+  if (m->num_state_slots > 8 &&
+      !(state = calloc((size_t)m->num_state_slots, sizeof *state)))
+    return bitnet_fail(BITNET_ERR_MEMORY, "model '%s': no memory for %d state"
+                       " slots", m->name, (int)m->num_state_slots);
+  env.state = m->num_state_slots > 0 ? state : NULL;
+  s = bitnet_run_with_env(m, &env, inputs, num_inputs, outputs, num_outputs);
+  if (m->release_state && env.state)
+    m->release_state(&env);
+  if (state != local_state)
+    free(state);
+  return s;
+}
+
+bitnet_status bitnet_run_with_env(const bitnet_model_info *m,
+                                  const bitnet_exec_env *env,
+                                  const bitnet_tensor *inputs,
+                                  int32_t num_inputs, bitnet_tensor *outputs,
+                                  int32_t num_outputs) {
+  bitnet_status s = BITNET_OK;
   if (num_inputs != m->num_inputs || num_outputs != m->num_outputs)
     return bitnet_fail(BITNET_ERR_ARGUMENT,
                        "model '%s': expected %d inputs and %d outputs, got %d"
@@ -312,8 +394,10 @@ bitnet_status bitnet_model_run(const bitnet_model_info *m,
     fill_descriptor(&desc[i], t);
   }
   int invoked = s == BITNET_OK;
-  int32_t code = invoked ? m->invoke(ptrs) : 0;
-  if (code != 0)
+  int32_t code = invoked ? m->invoke(ptrs, env) : 0;
+  if (code == BITNET_INVOKE_CALLBACK_FAILED)
+    s = BITNET_ERR_CHECK; /* the callback set the message */
+  else if (code != 0)
     s = code > 0 && code <= m->num_errors
             ? bitnet_fail(BITNET_ERR_CHECK, "model '%s': %s", m->name,
                           m->errors[code - 1])

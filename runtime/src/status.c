@@ -20,6 +20,8 @@ const char *bitnet_status_string(bitnet_status status) {
   case BITNET_ERR_LIBRARY: return "BITNET_ERR_LIBRARY";
   case BITNET_ERR_ABI: return "BITNET_ERR_ABI";
   case BITNET_ERR_CHECK: return "BITNET_ERR_CHECK";
+  case BITNET_ERR_UNSUPPORTED: return "BITNET_ERR_UNSUPPORTED";
+  case BITNET_ERR_STATE: return "BITNET_ERR_STATE";
   }
   return "BITNET_ERR_UNKNOWN";
 }

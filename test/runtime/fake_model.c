@@ -9,7 +9,8 @@ typedef struct memref2 {
   int64_t offset, sizes[2], strides[2];
 } memref2;
 
-static int32_t fake_invoke(void **descriptors) {
+static int32_t fake_invoke(void **descriptors, const bitnet_exec_env *env) {
+  (void)env;
   const memref2 *x = descriptors[0];
   const memref2 *y = descriptors[1];
   for (int64_t i = 0; i < x->sizes[0]; ++i)
@@ -25,7 +26,8 @@ static const bitnet_tensor_info inputs[] = {
 static const bitnet_tensor_info outputs[] = {
     {"y", BITNET_DTYPE_FLOAT, 2, shape_2x3, NULL}};
 static const bitnet_model_info model = {
-    BITNET_ABI_VERSION, "fake", 1, inputs, 1, outputs, fake_invoke, 0, NULL};
+    BITNET_ABI_VERSION, "fake", 1, inputs, 1, outputs, fake_invoke, 0, NULL,
+    0, 0, NULL, 0, NULL};
 
 /* Exported as a compiled .so does; everything else stays hidden. */
 __attribute__((visibility("default"))) const bitnet_model_info *

@@ -67,7 +67,8 @@ static int invoke_calls;
 static int64_t seen_sizes[2], seen_strides[2];
 
 /* c = a + b for rank-2 float tensors, honouring sizes/strides/offset. */
-static int32_t add_invoke(void **d) {
+static int32_t add_invoke(void **d, const bitnet_exec_env *env) {
+  (void)env;
   const memref *a = d[0], *b = d[1], *c = d[2];
   ++invoke_calls;
   memcpy(seen_sizes, a->dims, sizeof seen_sizes);
@@ -85,7 +86,8 @@ static int32_t add_invoke(void **d) {
 /* Output 0 (rank 1, float[3]) = sum of 20 rank-1 inputs: more descriptors
  * than fit on the stack, so bitnet_model_run takes its heap path. */
 enum { MANY = 20 };
-static int32_t sum_invoke(void **d) {
+static int32_t sum_invoke(void **d, const bitnet_exec_env *env) {
+  (void)env;
   const memref *out = d[MANY];
   ++invoke_calls;
   for (int64_t j = 0; j < out->dims[0]; ++j) {
@@ -103,7 +105,8 @@ static const bitnet_tensor_info add_in[] = {{"a", BITNET_DTYPE_FLOAT, 2, s2x3, N
 static const bitnet_tensor_info add_out[] = {{"c", BITNET_DTYPE_FLOAT, 2, s2x3, NULL}};
 /* b has a dynamic first dimension; a pins it to 2 in practice. */
 static const bitnet_model_info add_model = {
-    BITNET_ABI_VERSION, "add", 2, add_in, 1, add_out, add_invoke, 0, NULL};
+    BITNET_ABI_VERSION, "add", 2, add_in, 1, add_out, add_invoke, 0, NULL,
+    0, 0, NULL, 0, NULL};
 
 /* ---- a model with a dynamic output and a check ------------------------- */
 
@@ -113,7 +116,8 @@ static const bitnet_model_info add_model = {
  * descriptor start one element into its buffer (a view), to exercise the
  * runtime's copying path. */
 static int dyn_offset;
-static int32_t twice_invoke(void **d) {
+static int32_t twice_invoke(void **d, const bitnet_exec_env *env) {
+  (void)env;
   const memref *x = d[0];
   memref *y = d[2];
   int64_t n = x->dims[0];
@@ -143,12 +147,13 @@ static const char *const twice_errors[] = {"x must not be empty",
                                            "out of memory"};
 static const bitnet_model_info twice_model = {
     BITNET_ABI_VERSION, "twice", 2,         twice_in,    1,
-    twice_out,          twice_invoke, 2, twice_errors};
+    twice_out,          twice_invoke, 2, twice_errors, 0, 0, NULL, 0, NULL};
 
 static bitnet_tensor_info sum_in[MANY];
 static const bitnet_tensor_info sum_out[] = {{"s", BITNET_DTYPE_FLOAT, 1, s3, NULL}};
 static bitnet_model_info sum_model = {
-    BITNET_ABI_VERSION, "sum", MANY, sum_in, 1, sum_out, sum_invoke, 0, NULL};
+    BITNET_ABI_VERSION, "sum", MANY, sum_in, 1, sum_out, sum_invoke, 0, NULL,
+    0, 0, NULL, 0, NULL};
 
 /* ---- checks ------------------------------------------------------------ */
 
@@ -286,7 +291,7 @@ static void test_model_run(void) {
   bitnet_model_info bad = add_model;
   bad.abi_version = 1;
   check_status(bitnet_model_run(&bad, in, 2, out, 1), BITNET_ERR_ABI,
-               "ABI version 1, runtime expects 2", "bad abi_version");
+               "ABI version 1, runtime expects 3", "bad abi_version");
   bad = add_model;
   bad.invoke = NULL;
   check_status(bitnet_model_validate(&bad), BITNET_ERR_ABI, "invoke is NULL",

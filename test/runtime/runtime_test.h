@@ -3,6 +3,7 @@
 #define BITNET_RUNTIME_TEST_H
 
 #include "bitnet/runtime.h"
+#include "bitnet/tooling.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -12,6 +12,7 @@
 #define BITNET_CONFORMANCE_COMPARE_H
 
 #include "bitnet/runtime.h"
+#include "bitnet/tooling.h"
 #include <string>
 
 namespace bitnet::conformance {

@@ -2,6 +2,7 @@
  * writes or prints its outputs. Uses only the public runtime API, so it
  * doubles as an example of it. */
 #include "bitnet/runtime.h"
+#include "bitnet/tooling.h"
 
 #include <errno.h>
 #include <math.h>

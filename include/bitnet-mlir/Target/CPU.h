@@ -9,6 +9,7 @@
 #ifndef BITNET_MLIR_TARGET_CPU_H
 #define BITNET_MLIR_TARGET_CPU_H
 
+#include "bitnet-mlir/ABI/RuntimeABI.h"
 #include "bitnet-mlir/Target/ModelSignature.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/Timing.h"
@@ -64,6 +65,9 @@ struct CPUTargetOptions {
   /// x86-64: total constant bytes above which large globals become large
   /// data (kLargeDataTotalBytes; lower only to test the large-data path).
   uint64_t largeDataTotalBytes = kLargeDataTotalBytes;
+  /// BITNET_CPU_* bits the code assumes (the target's baseline): the
+  /// runtime refuses to run it on a CPU without them.
+  uint64_t requiredCpuFeatures = 0;
 };
 
 /// Creates the target machine the options describe (position-independent
@@ -93,17 +97,14 @@ LogicalResult emitCPUModel(ModuleOp module, const ModelSignature &signature,
 /// linkage, so that several models link into one program.
 /// `errors` are the messages of the model's checks: the entry function
 /// returns k (1-based) when check k fails. `exportQuery` adds
-/// bitnet_model_query (shared libraries). Emits an error at `loc` when the
-/// entry function does not match the signature.
+/// bitnet_model_query (shared libraries). `requiredCpuFeatures` (BITNET_CPU_*
+/// bits) become bitnet_model_info.required_cpu_features. Emits an error at
+/// `loc` when the entry function does not match the signature.
 LogicalResult addEntryPoints(llvm::Module &llvmModule,
                              const ModelSignature &signature,
                              llvm::ArrayRef<std::string> errors,
                              llvm::StringRef modelName, bool exportQuery,
-                             Location loc);
-
-/// Module attribute (array of strings) listing the messages of the checks
-/// the compiled code makes (bitnet_model_info.errors).
-inline constexpr llvm::StringLiteral kErrorsAttrName = "bitnet.errors";
+                             uint64_t requiredCpuFeatures, Location loc);
 
 } // namespace mlir::bitnet
 

@@ -40,10 +40,10 @@ def BitnetPackWeightsPass : Pass<"bitnet-pack-weights", "func::FuncOp"> {
     Replaces `bitnet.ternary_matmul` on a constant i8 weight matrix by a
     `bitnet.packed_constant` and a `bitnet.packed_matmul`. With the default
     encoding `auto`, weights that are all -1/+1 are packed with one bit,
-    others with two; `ternary_base3` packs 5 weights per byte. `layout`
-    (chosen by the driver from the target) is `row_major` or
-    `row_interleaved` with `block-rows` rows per tile
-    (docs/packed-formats.md).
+    others with two; `ternary_base3` packs 5 weights per byte. A matmul
+    whose `kernel` (bitnet-select-kernels) names a layout is packed in that
+    layout; others in `layout`: `row_major`, `row_interleaved` or `tiled`
+    with `block-rows` rows per tile (docs/packed-formats.md).
 
     Before:
     ```mlir
@@ -61,11 +61,12 @@ def BitnetPackWeightsPass : Pass<"bitnet-pack-weights", "func::FuncOp"> {
     Option<"encoding", "encoding", "std::string", "\"auto\"",
            "auto, binary1, ternary2 or ternary_base3">,
     Option<"layout", "layout", "std::string", "\"row_major\"",
-           "row_major or row_interleaved">,
+           "row_major, row_interleaved or tiled (matmuls without a kernel)">,
     Option<"blockRows", "block-rows", "int64_t", "16",
            "rows per tile of row_interleaved (2 to 256)">
   ];
-  let dependentDialects = ["::mlir::bitnet::BitnetDialect"];
+  let dependentDialects = ["::mlir::bitnet::BitnetDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def BitnetReportPass : Pass<"bitnet-report", "ModuleOp"> {
@@ -92,6 +93,60 @@ def BitnetReportPass : Pass<"bitnet-report", "ModuleOp"> {
     Option<"baseline", "baseline", "std::string", "\"fp16\"",
            "precision of the float baseline: fp16 or fp32">
   ];
+}
+
+def BitnetExpandDynamicGroupsPass
+    : Pass<"bitnet-expand-dynamic-groups", "func::FuncOp"> {
+  let summary = "Build expand_shape views with several dynamic dimensions "
+                "per group from strided metadata";
+  let description = [{
+    Upstream expand-strided-metadata crashes on a `memref.expand_shape`
+    that splits one dimension into several dynamic ones (`[b*s] -> [b, s]`,
+    everywhere in a transformer with dynamic batch and sequence). This pass
+    rewrites exactly those: the strides of a group follow from the source
+    dimension's stride and the output sizes (innermost: the source stride;
+    outward: times the next size), and a `memref.reinterpret_cast` of the
+    source's base buffer, cast back to the original type, is the view.
+    Other expand_shapes are left to expand-strided-metadata.
+
+    Before:
+    ```mlir
+    %v = memref.expand_shape %m [[0, 1]] output_shape [%b, %s]
+        : memref<?xf32> into memref<?x?xf32>
+    ```
+    After:
+    ```mlir
+    %base, %offset, %size, %stride = memref.extract_strided_metadata %m ...
+    %outer = arith.muli %stride, %s : index
+    %r = memref.reinterpret_cast %base to offset: [%offset],
+        sizes: [%b, %s], strides: [%outer, %stride] ...
+    %v = memref.cast %r : ... to memref<?x?xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def BitnetLowerStridedCopiesPass
+    : Pass<"bitnet-lower-strided-copies", "func::FuncOp"> {
+  let summary = "Turn memref.copy of non-contiguous buffers into linalg.copy";
+  let description = [{
+    finalize-memref-to-llvm lowers a `memref.copy` between contiguous
+    buffers to `llvm.intr.memcpy`, and any other to a call to `memrefCopy`,
+    a function of MLIR's C runner utilities that compiled models must not
+    depend on. This pass rewrites the latter kind (a strided view: a slice,
+    a transpose) to `linalg.copy`, which becomes loops.
+
+    Before:
+    ```mlir
+    memref.copy %view, %out : memref<2xf32, strided<[2]>> to memref<2xf32>
+    ```
+    After:
+    ```mlir
+    linalg.copy ins(%view : memref<2xf32, strided<[2]>>) outs(%out : memref<2xf32>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
 #endif // BITNET_TRANSFORMS_PASSES

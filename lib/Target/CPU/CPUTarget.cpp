@@ -327,7 +327,8 @@ bitnet::emitCPUModel(ModuleOp module, const ModelSignature &signature,
                             loc)))
     return failure();
   if (failed(addEntryPoints(*llvmModule, signature, errors, modelName,
-                            kind == NativeOutputKind::SharedLibrary, loc)))
+                            kind == NativeOutputKind::SharedLibrary,
+                            options.requiredCpuFeatures, loc)))
     return failure();
   std::string verifierMessage;
   llvm::raw_string_ostream verifierOs(verifierMessage);

@@ -1,18 +1,23 @@
 //===- EntryPoints.cpp - the docs/abi.md glue around the compiled graph ---===//
 //
-// Adds, next to `_mlir_ciface_main_graph(ptr desc_in0, ..., ptr desc_out0,
-// ...)` (returning void, or an i32 status when the model has checks):
+// Adds, next to `_mlir_ciface_main_graph(ptr env, ptr desc_in0, ...,
+// ptr desc_out0, ...)` (returning void, or an i32 status when the model has
+// checks):
 //
-//   int32_t bitnet_<name>_invoke(void **descs);  // calls the C interface
+//   int32_t bitnet_<name>_invoke(void **descs,   // calls the C interface
+//                                const bitnet_exec_env *env);
 //   const bitnet_model_info bitnet_<name>_model; // names, dtypes, shapes,
 //                                                // dim names, error messages
 //   const bitnet_model_info *bitnet_model_query(void); // shared libs only
 //
 // The structs get LLVM's natural (non-packed) layout, which the target's data
-// layout turns into its C layout.
+// layout turns into its C layout; their fields come from bitnet-mlir/ABI/
+// RuntimeABI.h, which is checked against the runtime's header.
 //
 //===----------------------------------------------------------------------===//
 #include "bitnet-mlir/Target/CPU.h"
+
+#include "bitnet-mlir/ABI/RuntimeABI.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/IR/Constants.h"
@@ -24,9 +29,6 @@
 using namespace mlir;
 using namespace mlir::bitnet;
 
-/// BITNET_ABI_VERSION of runtime/include/bitnet/runtime.h.
-static constexpr int64_t kAbiVersion = 2;
-
 namespace {
 /// Builds the constants of bitnet_model_info.
 class InfoBuilder {
@@ -34,20 +36,19 @@ public:
   InfoBuilder(llvm::Module &module, StringRef symbolPrefix)
       : module(module), ctx(module.getContext()), prefix(symbolPrefix.str()),
         ptrTy(llvm::PointerType::getUnqual(ctx)),
-        i32Ty(llvm::Type::getInt32Ty(ctx)),
-        // struct bitnet_tensor_info { name, dtype, rank, shape, dim_names }
-        tensorInfoTy(llvm::StructType::create(
-            ctx, {ptrTy, i32Ty, i32Ty, ptrTy, ptrTy}, "bitnet_tensor_info")),
-        // struct bitnet_model_info { abi_version, name, num_inputs, inputs,
-        //                            num_outputs, outputs, invoke,
-        //                            num_errors, errors }
-        modelInfoTy(llvm::StructType::create(
-            ctx, {i32Ty, ptrTy, i32Ty, ptrTy, i32Ty, ptrTy, ptrTy, i32Ty, ptrTy},
-            "bitnet_model_info")) {}
+        i32Ty(llvm::Type::getInt32Ty(ctx)), i64Ty(llvm::Type::getInt64Ty(ctx)),
+        tensorInfoTy(abi::getLLVMStruct(ctx, abi::kTensorInfo,
+                                        "bitnet_tensor_info")),
+        modelInfoTy(abi::getLLVMStruct(ctx, abi::kModelInfo,
+                                       "bitnet_model_info")) {}
 
   llvm::Constant *i32(int64_t value) {
     return llvm::ConstantInt::get(i32Ty, value);
   }
+  llvm::Constant *i64(uint64_t value) {
+    return llvm::ConstantInt::get(i64Ty, value);
+  }
+  llvm::Constant *null() { return llvm::ConstantPointerNull::get(ptrTy); }
 
   /// A private constant global; null for empty arrays (the runtime accepts
   /// NULL shape for rank 0 and NULL lists for zero counts).
@@ -110,7 +111,7 @@ public:
   llvm::LLVMContext &ctx;
   std::string prefix;
   llvm::PointerType *ptrTy;
-  llvm::IntegerType *i32Ty;
+  llvm::IntegerType *i32Ty, *i64Ty;
   llvm::StructType *tensorInfoTy;
   llvm::StructType *modelInfoTy;
 };
@@ -139,6 +140,7 @@ LogicalResult bitnet::addEntryPoints(llvm::Module &module,
                                      const ModelSignature &signature,
                                      ArrayRef<std::string> errors,
                                      StringRef modelName, bool exportQuery,
+                                     uint64_t requiredCpuFeatures,
                                      Location loc) {
   llvm::Function *entry = module.getFunction(kEntryCInterfaceName);
   if (!entry || entry->isDeclaration())
@@ -152,11 +154,12 @@ LogicalResult bitnet::addEntryPoints(llvm::Module &module,
   llvm::Type *i32Ty = llvm::Type::getInt32Ty(module.getContext());
   bool returnsStatus = entry->getReturnType() == i32Ty;
   if (!(entry->getReturnType()->isVoidTy() || returnsStatus) ||
-      !pointersOnly || entry->arg_size() != numTensors)
+      !pointersOnly || entry->arg_size() != numTensors + 1)
     return emitError(loc)
            << "'" << kEntryCInterfaceName
-           << "' must return void or an i32 status and take one descriptor "
-              "pointer per input and output ("
+           << "' must return void or an i32 status and take the execution "
+              "environment and one descriptor pointer per input and output "
+              "(1 + "
            << numInputs << " + " << signature.outputs.size()
            << "); it has type '" << printType(entry->getFunctionType()) << "'";
 
@@ -172,15 +175,16 @@ LogicalResult bitnet::addEntryPoints(llvm::Module &module,
   InfoBuilder info(module, prefix);
   llvm::LLVMContext &ctx = module.getContext();
 
-  // int32_t bitnet_<name>_invoke(void **descs): entry(descs[0], descs[1],
-  // ...), returning its status or 0.
-  auto *invokeTy =
-      llvm::FunctionType::get(i32Ty, {info.ptrTy}, /*isVarArg=*/false);
+  // int32_t bitnet_<name>_invoke(void **descs, const bitnet_exec_env *env):
+  // entry(env, descs[0], descs[1], ...), returning its status or 0.
+  auto *invokeTy = llvm::FunctionType::get(i32Ty, {info.ptrTy, info.ptrTy},
+                                           /*isVarArg=*/false);
   auto *invoke = llvm::Function::Create(
       invokeTy, llvm::GlobalValue::ExternalLinkage, invokeName, module);
   invoke->getArg(0)->setName("descriptors");
+  invoke->getArg(1)->setName("env");
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", invoke));
-  SmallVector<llvm::Value *> descriptors;
+  SmallVector<llvm::Value *> descriptors = {invoke->getArg(1)};
   for (size_t i = 0; i < numTensors; ++i) {
     llvm::Value *slot =
         b.CreateConstInBoundsGEP1_64(info.ptrTy, invoke->getArg(0), i);
@@ -192,13 +196,15 @@ LogicalResult bitnet::addEntryPoints(llvm::Module &module,
   // const bitnet_model_info bitnet_<name>_model.
   llvm::Constant *model = llvm::ConstantStruct::get(
       info.modelInfoTy,
-      {info.i32(kAbiVersion), info.string(modelName, "_name"),
+      {info.i32(abi::kVersion), info.string(modelName, "_name"),
        info.i32(static_cast<int64_t>(numInputs)),
        info.tensorList(signature.inputs, "input"),
        info.i32(static_cast<int64_t>(signature.outputs.size())),
        info.tensorList(signature.outputs, "output"), invoke,
        info.i32(static_cast<int64_t>(errors.size())),
-       info.stringList(errors, /*emptyIsNull=*/false, "_errors")});
+       info.stringList(errors, /*emptyIsNull=*/false, "_errors"),
+       info.i64(requiredCpuFeatures), info.i32(0), info.null(), info.i32(0),
+       info.null()});
   auto *modelGlobal = new llvm::GlobalVariable(
       module, info.modelInfoTy, /*isConstant=*/true,
       llvm::GlobalValue::ExternalLinkage, model, infoName);

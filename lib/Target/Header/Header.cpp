@@ -126,7 +126,8 @@ void HeaderWriter::writeDeclarations() {
         "or the\n"
      << " * 1-based index of the failed check in " << lower
      << "_model.errors. */\n"
-     << "int32_t " << lower << "_invoke(void **descriptors);\n\n"
+     << "int32_t " << lower
+     << "_invoke(void **descriptors, const bitnet_exec_env *env);\n\n"
      << "#define " << upper << "_NUM_INPUTS " << inputNames.size() << "\n"
      << "#define " << upper << "_NUM_OUTPUTS " << outputNames.size() << "\n";
   for (auto [i, name] : llvm::enumerate(inputNames))

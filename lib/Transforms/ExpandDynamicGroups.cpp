@@ -8,7 +8,10 @@
 // source's base buffer builds the view.
 //
 //===----------------------------------------------------------------------===//
-#include "PipelinePasses.h"
+#include "bitnet-mlir/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -17,7 +20,7 @@
 
 namespace mlir::bitnet {
 #define GEN_PASS_DEF_BITNETEXPANDDYNAMICGROUPSPASS
-#include "PipelinePasses.h.inc"
+#include "bitnet-mlir/Transforms/Passes.h.inc"
 } // namespace mlir::bitnet
 
 using namespace mlir;

@@ -1,16 +1,11 @@
-//===- PipelinePasses.h - passes of the lowering pipeline -------*- C++ -*-===//
-//
-// Not a public header: only lib/Pipelines builds and registers these.
-//
-//===----------------------------------------------------------------------===//
-#ifndef BITNET_LIB_PIPELINES_PIPELINEPASSES_H
-#define BITNET_LIB_PIPELINES_PIPELINEPASSES_H
+//===- Passes.h - passes that shape the entry ABI ---------------*- C++ -*-===//
+#ifndef BITNET_MLIR_ABI_PASSES_H
+#define BITNET_MLIR_ABI_PASSES_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
@@ -21,13 +16,18 @@ namespace mlir::bitnet {
 /// dynamically shaped result to the caller (one per such result, in order).
 inline constexpr llvm::StringLiteral kResultDescriptorAttr =
     "bitnet.result_descriptor";
+/// Marks the entry function's `const bitnet_exec_env *` argument.
+inline constexpr llvm::StringLiteral kExecEnvAttr = "bitnet.exec_env";
+
+/// The execution-environment argument of `func` (kExecEnvAttr), or null.
+Value getExecEnvArgument(FunctionOpInterface func);
 
 #define GEN_PASS_DECL
-#include "PipelinePasses.h.inc"
+#include "bitnet-mlir/ABI/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
-#include "PipelinePasses.h.inc"
+#include "bitnet-mlir/ABI/Passes.h.inc"
 
 } // namespace mlir::bitnet
 
-#endif // BITNET_LIB_PIPELINES_PIPELINEPASSES_H
+#endif // BITNET_MLIR_ABI_PASSES_H

@@ -8,7 +8,7 @@
 // through the descriptor pointer argument added here (docs/abi.md).
 //
 //===----------------------------------------------------------------------===//
-#include "PipelinePasses.h"
+#include "bitnet-mlir/ABI/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -16,7 +16,7 @@
 
 namespace mlir::bitnet {
 #define GEN_PASS_DEF_BITNETENTRYRESULTSTOOUTPARAMSPASS
-#include "PipelinePasses.h.inc"
+#include "bitnet-mlir/ABI/Passes.h.inc"
 } // namespace mlir::bitnet
 
 using namespace mlir;

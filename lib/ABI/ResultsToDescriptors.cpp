@@ -7,7 +7,7 @@
 // owns each buffer (docs/abi.md).
 //
 //===----------------------------------------------------------------------===//
-#include "PipelinePasses.h"
+#include "bitnet-mlir/ABI/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -15,7 +15,7 @@
 
 namespace mlir::bitnet {
 #define GEN_PASS_DEF_BITNETRESULTSTODESCRIPTORSPASS
-#include "PipelinePasses.h.inc"
+#include "bitnet-mlir/ABI/Passes.h.inc"
 } // namespace mlir::bitnet
 
 using namespace mlir;

@@ -1,6 +1,7 @@
 /* ONNX TensorProto reader without protobuf: a bounds-checked decoder of the
  * wire format (https://protobuf.dev/programming-guides/encoding/) for the
  * fields of onnx.proto's TensorProto that carry a dense tensor. */
+#include "bitnet/tooling.h"
 #include "internal.h"
 
 #include <errno.h>

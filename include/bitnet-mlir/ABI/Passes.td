@@ -1,14 +1,46 @@
-//===- Passes.td - passes of the lowering pipeline ---------*- tablegen -*-===//
+//===- Passes.td - passes that shape the entry ABI --------*- tablegen -*-===//
 //
-// Small module passes that only bitnet-lower-to-llvm needs: they shape the
-// entry function's ABI (docs/abi.md) around upstream bufferization and
-// func-to-llvm.
+// Module passes that give the entry function the ABI of docs/abi.md around
+// upstream bufferization and func-to-llvm: the execution environment
+// argument, out-parameters and descriptors for results, the C interface,
+// and checks that become a status.
 //
 //===----------------------------------------------------------------------===//
-#ifndef BITNET_PIPELINES_PASSES
-#define BITNET_PIPELINES_PASSES
+#ifndef BITNET_ABI_PASSES
+#define BITNET_ABI_PASSES
 
 include "mlir/Pass/PassBase.td"
+
+def BitnetAddExecEnvPass : Pass<"bitnet-add-exec-env", "ModuleOp"> {
+  let summary = "Give the entry function the runtime's execution environment";
+  let description = [{
+    Prepends an `!llvm.ptr` argument marked `bitnet.exec_env` to the
+    function `entry`: the `const bitnet_exec_env *` that `invoke` receives
+    (docs/abi.md). Lowerings that call back into the runtime (parallel
+    loops on its thread pool, CPU-feature dispatch of kernels, collectives,
+    GPU launches) read it from there. Runs first in the lowering, while the
+    arguments are still the graph's inputs; calls of the entry function
+    inside the module (test harnesses) pass a null pointer, which runs
+    parallel loops serially and kernels on the baseline path. A module
+    without that function, or whose entry has the argument already, is left
+    unchanged.
+
+    Before:
+    ```mlir
+    func.func @main_graph(%x: tensor<4xf32>) -> tensor<4xf32>
+    ```
+    After:
+    ```mlir
+    func.func @main_graph(%env: !llvm.ptr {bitnet.exec_env}, %x: tensor<4xf32>)
+        -> tensor<4xf32>
+    ```
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", "\"main_graph\"",
+           "name of the function the runtime calls">
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
 
 def BitnetUniqueResultBuffersPass
     : Pass<"bitnet-unique-result-buffers", "ModuleOp"> {
@@ -173,38 +205,6 @@ def BitnetChecksToStatusPass
                            "::mlir::cf::ControlFlowDialect"];
 }
 
-def BitnetExpandDynamicGroupsPass
-    : Pass<"bitnet-expand-dynamic-groups", "func::FuncOp"> {
-  let summary = "Build expand_shape views with several dynamic dimensions "
-                "per group from strided metadata";
-  let description = [{
-    Upstream expand-strided-metadata crashes on a `memref.expand_shape`
-    that splits one dimension into several dynamic ones (`[b*s] -> [b, s]`,
-    everywhere in a transformer with dynamic batch and sequence). This pass
-    rewrites exactly those: the strides of a group follow from the source
-    dimension's stride and the output sizes (innermost: the source stride;
-    outward: times the next size), and a `memref.reinterpret_cast` of the
-    source's base buffer, cast back to the original type, is the view.
-    Other expand_shapes are left to expand-strided-metadata.
-
-    Before:
-    ```mlir
-    %v = memref.expand_shape %m [[0, 1]] output_shape [%b, %s]
-        : memref<?xf32> into memref<?x?xf32>
-    ```
-    After:
-    ```mlir
-    %base, %offset, %size, %stride = memref.extract_strided_metadata %m ...
-    %outer = arith.muli %stride, %s : index
-    %r = memref.reinterpret_cast %base to offset: [%offset],
-        sizes: [%b, %s], strides: [%outer, %stride] ...
-    %v = memref.cast %r : ... to memref<?x?xf32>
-    ```
-  }];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::memref::MemRefDialect"];
-}
-
 def BitnetEmitCInterfacePass : Pass<"bitnet-emit-c-interface", "ModuleOp"> {
   let summary = "Request the C interface for the entry function";
   let description = [{
@@ -220,26 +220,4 @@ def BitnetEmitCInterfacePass : Pass<"bitnet-emit-c-interface", "ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
-def BitnetLowerStridedCopiesPass
-    : Pass<"bitnet-lower-strided-copies", "func::FuncOp"> {
-  let summary = "Turn memref.copy of non-contiguous buffers into linalg.copy";
-  let description = [{
-    finalize-memref-to-llvm lowers a `memref.copy` between contiguous
-    buffers to `llvm.intr.memcpy`, and any other to a call to `memrefCopy`,
-    a function of MLIR's C runner utilities that compiled models must not
-    depend on. This pass rewrites the latter kind (a strided view: a slice,
-    a transpose) to `linalg.copy`, which becomes loops.
-
-    Before:
-    ```mlir
-    memref.copy %view, %out : memref<2xf32, strided<[2]>> to memref<2xf32>
-    ```
-    After:
-    ```mlir
-    linalg.copy ins(%view : memref<2xf32, strided<[2]>>) outs(%out : memref<2xf32>)
-    ```
-  }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
-}
-
-#endif // BITNET_PIPELINES_PASSES
+#endif // BITNET_ABI_PASSES

@@ -1,6 +1,7 @@
 /* .npy files: read versions 1.0/2.0/3.0, write 1.0. Format reference:
  * numpy/lib/format.py. Everything read from the file is bounds-checked and
  * every failure names the file. */
+#include "bitnet/tooling.h"
 #include "internal.h"
 
 #include <errno.h>

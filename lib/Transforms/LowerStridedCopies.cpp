@@ -1,12 +1,15 @@
 //===- LowerStridedCopies.cpp - no memrefCopy calls in compiled models ----===//
-#include "PipelinePasses.h"
+#include "bitnet-mlir/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir::bitnet {
 #define GEN_PASS_DEF_BITNETLOWERSTRIDEDCOPIESPASS
-#include "PipelinePasses.h.inc"
+#include "bitnet-mlir/Transforms/Passes.h.inc"
 } // namespace mlir::bitnet
 
 using namespace mlir;

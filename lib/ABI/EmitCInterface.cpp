@@ -1,11 +1,11 @@
 //===- EmitCInterface.cpp - C interface for the entry function ------------===//
-#include "PipelinePasses.h"
+#include "bitnet-mlir/ABI/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 namespace mlir::bitnet {
 #define GEN_PASS_DEF_BITNETEMITCINTERFACEPASS
-#include "PipelinePasses.h.inc"
+#include "bitnet-mlir/ABI/Passes.h.inc"
 } // namespace mlir::bitnet
 
 using namespace mlir;

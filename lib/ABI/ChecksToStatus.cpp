@@ -7,9 +7,9 @@
 // success, and the module lists the messages (docs/abi.md).
 //
 //===----------------------------------------------------------------------===//
-#include "PipelinePasses.h"
+#include "bitnet-mlir/ABI/Passes.h"
 
-#include "bitnet-mlir/Target/CPU.h"
+#include "bitnet-mlir/ABI/RuntimeABI.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/IR/Dominance.h"
@@ -20,7 +20,7 @@
 
 namespace mlir::bitnet {
 #define GEN_PASS_DEF_BITNETCHECKSTOSTATUSPASS
-#include "PipelinePasses.h.inc"
+#include "bitnet-mlir/ABI/Passes.h.inc"
 } // namespace mlir::bitnet
 
 using namespace mlir;

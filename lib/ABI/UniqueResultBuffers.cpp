@@ -6,7 +6,7 @@
 // repetition into a buffer of its own first.
 //
 //===----------------------------------------------------------------------===//
-#include "PipelinePasses.h"
+#include "bitnet-mlir/ABI/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -14,7 +14,7 @@
 
 namespace mlir::bitnet {
 #define GEN_PASS_DEF_BITNETUNIQUERESULTBUFFERSPASS
-#include "PipelinePasses.h.inc"
+#include "bitnet-mlir/ABI/Passes.h.inc"
 } // namespace mlir::bitnet
 
 using namespace mlir;
