@@ -47,9 +47,21 @@ def Bitnet_PackedEncoding : I32EnumAttr<"PackedEncoding",
 def Bitnet_RowMajor : I32EnumAttrCase<"RowMajor", 0, "row_major">;
 def Bitnet_RowInterleaved : I32EnumAttrCase<"RowInterleaved", 1,
                                             "row_interleaved">;
+def Bitnet_Tiled : I32EnumAttrCase<"Tiled", 2, "tiled">;
 def Bitnet_PackedLayout : I32EnumAttr<"PackedLayout",
     "where packed weights lie in memory", [Bitnet_RowMajor,
-                                           Bitnet_RowInterleaved]> {
+                                           Bitnet_RowInterleaved,
+                                           Bitnet_Tiled]> {
+  let cppNamespace = "::mlir::bitnet";
+  let genSpecializedAttr = 0;
+}
+
+// A kernel's requirement on the packed layout: one of PackedLayout's, or any.
+def Bitnet_KernelAny : I32EnumAttrCase<"Any", 3, "any">;
+def Bitnet_KernelLayout : I32EnumAttr<"KernelLayout",
+    "the packed layout a kernel streams", [Bitnet_RowMajor,
+                                           Bitnet_RowInterleaved,
+                                           Bitnet_Tiled, Bitnet_KernelAny]> {
   let cppNamespace = "::mlir::bitnet";
   let genSpecializedAttr = 0;
 }

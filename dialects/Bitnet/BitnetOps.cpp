@@ -28,6 +28,37 @@ static bool hasZeroPadding(PackedType type, uint8_t byte, int64_t used) {
   return usedBits >= 8 || (byte >> usedBits) == 0;
 }
 
+/// The code in slot `slot` of `byte`.
+static unsigned getSlotCode(PackedType type, uint8_t byte, int64_t slot) {
+  if (type.getEncoding() == PackedEncoding::TernaryBase3) {
+    for (int64_t i = 0; i < slot; ++i)
+      byte /= 3;
+    return byte % 3;
+  }
+  unsigned bits = type.getBitsPerWeight();
+  return (byte >> (slot * bits)) & ((1u << bits) - 1);
+}
+
+/// `tiled`: the slots of padding rows and padding k are zero. Returns the
+/// first storage byte (flat index) that breaks it, or -1.
+static int64_t findNonZeroTilePadding(PackedType type,
+                                      function_ref<uint8_t(int64_t)> byteAt,
+                                      ArrayRef<int64_t> storageShape) {
+  int64_t kBlocks = (type.getCols() + 3) / 4, lanes = type.getTileLanes();
+  int64_t perByte = type.getWeightsPerByte();
+  for (int64_t r = 0; r < storageShape[0]; ++r)
+    for (int64_t c = 0; c < storageShape[1]; ++c) {
+      int64_t k = (r % kBlocks) * 4 + c % 4;
+      int64_t firstRow = (r / kBlocks) * type.getBlockRows() + c / 4;
+      uint8_t byte = byteAt(r * storageShape[1] + c);
+      for (int64_t slot = 0; slot < perByte; ++slot)
+        if ((k >= type.getCols() || firstRow + slot * lanes >= type.getRows()) &&
+            getSlotCode(type, byte, slot) != 0)
+          return r * storageShape[1] + c;
+    }
+  return -1;
+}
+
 /// Whether every slot of `byte` is a valid code.
 static bool hasValidCodes(PackedType type, uint8_t byte) {
   switch (type.getEncoding()) {
@@ -69,6 +100,18 @@ LogicalResult PackedConstantOp::verify() {
              << stringifyPackedEncoding(type.getEncoding())
              << " code in storage byte " << index << " ("
              << static_cast<unsigned>(static_cast<uint8_t>(raw[index])) << ")";
+  if (type.getLayout() == PackedLayout::Tiled) {
+    int64_t bad = findNonZeroTilePadding(
+        type,
+        [&](int64_t index) {
+          return static_cast<uint8_t>(raw[data.isSplat() ? 0 : index]);
+        },
+        storageShape);
+    if (bad >= 0)
+      return emitOpError("padding slots of storage byte ")
+             << bad << " are not zero";
+    return success();
+  }
   int64_t rows = data.isSplat() ? 1 : type.getRows();
   for (int64_t row = 0; row < rows; ++row)
     if (!hasZeroPadding(type, byteAt(row, rowBytes - 1), usedInLastByte))
@@ -238,11 +281,102 @@ LogicalResult TernaryMatmulOp::verify() {
                       getKGroup(), cast<ShapedType>(getAcc().getType()));
 }
 
+/// Checks a kernel attribute against the packed layout of the weights.
+static LogicalResult verifyKernelLayout(Operation *op, KernelAttr kernel,
+                                        PackedType weights) {
+  if (!kernel || kernel.getLayout() == KernelLayout::Any)
+    return success();
+  if (static_cast<int64_t>(kernel.getLayout()) !=
+          static_cast<int64_t>(weights.getLayout()) ||
+      kernel.getBlockRows(weights.getEncoding()) != weights.getBlockRows())
+    return op->emitOpError("kernel '")
+           << kernel.getName() << "' streams layout "
+           << stringifyKernelLayout(kernel.getLayout()) << " with block_rows "
+           << kernel.getBlockRows(weights.getEncoding())
+           << ", but the weights are "
+           << stringifyPackedLayout(weights.getLayout()) << " with block_rows "
+           << weights.getBlockRows();
+  return success();
+}
+
+PackedType PackedMatmulOp::getPackedType() {
+  if (auto packed = dyn_cast<PackedType>(getWeights().getType()))
+    return packed;
+  std::optional<Type> format = getFormat();
+  return format ? dyn_cast<PackedType>(*format) : PackedType();
+}
+
 LogicalResult PackedMatmulOp::verify() {
-  PackedType weightsType = getWeights().getType();
+  PackedType weightsType = getPackedType();
+  auto storageType = dyn_cast<ShapedType>(getWeights().getType());
+  if (!weightsType)
+    return emitOpError("weights given as storage need a `format`");
+  if (storageType) {
+    if (storageType.getShape() !=
+        ArrayRef<int64_t>(weightsType.getStorageShape()))
+      return emitOpError("weight storage ")
+             << storageType << " does not have the storage shape of "
+             << weightsType;
+  } else if (getFormat()) {
+    return emitOpError("`format` is for weights given as storage only");
+  }
+  bool onTensors = isa<RankedTensorType>(getInit().getType());
+  if (onTensors != (getNumResults() == 1) ||
+      (onTensors && getResult(0).getType() != getInit().getType()))
+    return emitOpError("on tensors the result has the type of init; on "
+                       "buffers there is no result");
+  if (onTensors != isa<RankedTensorType>(getInput().getType()) ||
+      (storageType && onTensors != isa<RankedTensorType>(storageType)))
+    return emitOpError("operands must be all tensors or all memrefs");
+  if (failed(verifyKernelLayout(*this, getKernelAttr(), weightsType)))
+    return failure();
   return verifyMatmul(*this, cast<ShapedType>(getInput().getType()),
                       weightsType.getRows(), weightsType.getCols(), getKGroup(),
-                      cast<ShapedType>(getAcc().getType()));
+                      cast<ShapedType>(getInit().getType()));
+}
+
+void PackedMatmulOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  if (!hasPureBufferSemantics())
+    return;
+  for (OpOperand &operand : getOperation()->getOpOperands()) {
+    if (!isa<MemRefType>(operand.get().getType()))
+      continue;
+    if (isDpsInit(&operand))
+      effects.emplace_back(MemoryEffects::Write::get(), &operand,
+                           SideEffects::DefaultResource::get());
+    else
+      effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                           SideEffects::DefaultResource::get());
+  }
+}
+
+LogicalResult PackedSliceOp::verify() {
+  PackedType source = getWeights().getType(), result = getType();
+  int64_t offset = getOffset();
+  if (source.getEncoding() != result.getEncoding() ||
+      source.getLayout() != result.getLayout() ||
+      source.getCols() != result.getCols() ||
+      source.getGroupSize() != result.getGroupSize() ||
+      source.getBlockRows() != result.getBlockRows())
+    return emitOpError("the slice must keep encoding, layout, cols, "
+                       "group_size and block_rows");
+  if (offset < 0 || offset + result.getRows() > source.getRows())
+    return emitOpError("rows [")
+           << offset << ", " << offset + result.getRows()
+           << ") are outside the " << source.getRows() << " rows";
+  if (offset % source.getBlockRows() != 0)
+    return emitOpError("offset ")
+           << offset << " must be a multiple of block_rows "
+           << source.getBlockRows();
+  if (source.getLayout() != PackedLayout::RowMajor &&
+      offset + result.getRows() != source.getRows() &&
+      result.getRows() % source.getBlockRows() != 0)
+    return emitOpError("a slice that does not end the weights must hold "
+                       "whole tiles of ")
+           << source.getBlockRows() << " rows";
+  return success();
 }
 
 //===----------------------------------------------------------------------===//

@@ -3,7 +3,9 @@
 #define BITNET_BITNET_OPS
 
 include "Bitnet/BitnetTypes.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/TilingInterface.td"
 
 def Bitnet_PackedConstantOp : Bitnet_Op<"packed_constant",
                                         [ConstantLike, Pure]> {
@@ -112,13 +114,23 @@ def Bitnet_TernaryMatmulOp : Bitnet_Op<"ternary_matmul", [Pure]> {
     per-group activation scales and per-block weight scales apply exactly
     (`bitnet.rescale` sums over the groups). 0 means the whole K.
 
-    This is the form recognition produces; bitnet-pack-weights turns it into
-    `bitnet.packed_matmul`.
+    This is the form recognition produces; bitnet-select-kernels sets
+    `kernel`, and bitnet-pack-weights turns it into `bitnet.packed_matmul`
+    with the weights in that kernel's layout.
   }];
   let arguments = (ins TensorOf<[I8, I16, F32, F16]>:$input,
                    TensorOf<[I8]>:$weights,
-                   DefaultValuedAttr<Bitnet_I64Attr, "0">:$k_group);
+                   DefaultValuedAttr<Bitnet_I64Attr, "0">:$k_group,
+                   OptionalAttr<Bitnet_KernelAttr>:$kernel);
   let results = (outs TensorOf<[I32, F32]>:$acc);
+  let builders = [
+    // Before kernel selection.
+    OpBuilder<(ins "Type":$acc, "Value":$input, "Value":$weights,
+                   "int64_t":$kGroup), [{
+      build($_builder, $_state, acc, input, weights, kGroup,
+            /*kernel=*/nullptr);
+    }]>
+  ];
   let assemblyFormat = [{
     $input `,` $weights attr-dict `:` type($input) `,` type($weights)
     `->` type($acc)
@@ -126,7 +138,12 @@ def Bitnet_TernaryMatmulOp : Bitnet_Op<"ternary_matmul", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Bitnet_PackedMatmulOp : Bitnet_Op<"packed_matmul", [Pure]> {
+def Bitnet_PackedMatmulOp : Bitnet_Op<"packed_matmul", [
+    DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+    DeclareOpInterfaceMethods<TilingInterface, [
+        "getLoopIteratorTypes", "getIterationDomain",
+        "getTiledImplementation", "getResultTilePosition"]>]> {
   let summary = "activations x packed binary/ternary weights, add-only sums";
   let description = [{
     acc[..., n] = sum_k w(n, k) * input[..., k] where w(n, k) in {-1, 0, +1}
@@ -134,19 +151,73 @@ def Bitnet_PackedMatmulOp : Bitnet_Op<"packed_matmul", [Pure]> {
     activation (or skips it); no multiplication by weights. Input types,
     result types and `k_group` are those of `bitnet.ternary_matmul`.
 
+    Destination style: `init` is the accumulator to write (its contents are
+    not read), the result on tensors; on buffers (after bufferization) the
+    op writes `init` and has no result. `weights` is a `!bitnet.packed`
+    value, or, once kernels are materialized for bufferization, its storage
+    bytes (an i8 tensor or memref of the storage shape) with the format in
+    `format`. `kernel` is the strategy chosen by `bitnet-select-kernels`;
+    its layout must be the weights'.
+
+    The tiling interface tiles the parallel dimensions (the input's leading
+    dimensions, N, and the k groups): a tile of N takes the weight rows with
+    `bitnet.packed_slice`, so its offset must be a whole number of the
+    layout's tiles.
+
     ```mlir
-    %acc = bitnet.packed_matmul %q, %w : tensor<4x64xi8>,
-        !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>
-        -> tensor<4x32xi32>
+    %e = tensor.empty() : tensor<4x32xi32>
+    %acc = bitnet.packed_matmul %q, %w outs(%e) : tensor<4x64xi8>,
+        !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>,
+        tensor<4x32xi32> -> tensor<4x32xi32>
     ```
   }];
-  let arguments = (ins TensorOf<[I8, I16, F32, F16]>:$input,
-                   Bitnet_PackedType:$weights,
-                   DefaultValuedAttr<Bitnet_I64Attr, "0">:$k_group);
-  let results = (outs TensorOf<[I32, F32]>:$acc);
+  let arguments = (ins AnyTypeOf<[TensorOf<[I8, I16, F32, F16]>,
+                                  MemRefOf<[I8, I16, F32, F16]>]>:$input,
+                   AnyTypeOf<[Bitnet_PackedType, TensorOf<[I8]>,
+                              MemRefOf<[I8]>]>:$weights,
+                   AnyTypeOf<[TensorOf<[I32, F32]>, MemRefOf<[I32, F32]>]>:$init,
+                   DefaultValuedAttr<Bitnet_I64Attr, "0">:$k_group,
+                   OptionalAttr<Bitnet_KernelAttr>:$kernel,
+                   OptionalAttr<TypeAttrOf<Bitnet_PackedType>>:$format);
+  let results = (outs Variadic<TensorOf<[I32, F32]>>:$acc);
   let assemblyFormat = [{
-    $input `,` $weights attr-dict `:` type($input) `,` type($weights)
-    `->` type($acc)
+    $input `,` $weights `outs` `(` $init `)` attr-dict `:` type($input) `,`
+    type($weights) `,` type($init) (`->` type($acc)^)?
+  }];
+  let builders = [
+    // On tensors: the result has the type of `init`.
+    OpBuilder<(ins "Value":$input, "Value":$weights, "Value":$init,
+                   "int64_t":$kGroup), [{
+      build($_builder, $_state, TypeRange{init.getType()}, input, weights,
+            init, kGroup, /*kernel=*/nullptr, /*format=*/nullptr);
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }
+    /// The packing format: the type of `weights`, or `format` for storage.
+    PackedType getPackedType();
+  }];
+  let hasVerifier = 1;
+}
+
+def Bitnet_PackedSliceOp : Bitnet_Op<"packed_slice", [Pure]> {
+  let summary = "a block of consecutive rows of packed weights";
+  let description = [{
+    Rows [offset, offset + rows of the result) of `weights`, in the same
+    encoding and layout. For `row_interleaved` and `tiled` the offset is a
+    multiple of `block_rows`, so the slice is whole tiles of the storage
+    (a contiguous range of storage rows). This is how tiling the N
+    dimension of `bitnet.packed_matmul` takes its weights.
+
+    ```mlir
+    %w2 = bitnet.packed_slice %w [64] : !bitnet.packed<encoding = ternary2, layout = tiled, rows = 256, cols = 64, group_size = 0, block_rows = 64>
+        -> !bitnet.packed<encoding = ternary2, layout = tiled, rows = 128, cols = 64, group_size = 0, block_rows = 64>
+    ```
+  }];
+  let arguments = (ins Bitnet_PackedType:$weights, Bitnet_I64Attr:$offset);
+  let results = (outs Bitnet_PackedType:$result);
+  let assemblyFormat = [{
+    $weights ` ` `[` $offset `]` attr-dict `:` type($weights) `->` type($result)
   }];
   let hasVerifier = 1;
 }

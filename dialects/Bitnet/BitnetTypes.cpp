@@ -35,6 +35,18 @@ LogicalResult PackedType::verify(function_ref<InFlightDiagnostic()> emitError,
                             "[2, 256], got "
                          << blockRows;
     break;
+  case PackedLayout::Tiled: {
+    int64_t perByte = encoding == PackedEncoding::Binary1    ? 8
+                      : encoding == PackedEncoding::Ternary2 ? 4
+                                                             : 5;
+    if (blockRows < perByte || blockRows % perByte != 0 ||
+        blockRows / perByte > 64)
+      return emitError() << "layout tiled needs block_rows a multiple of "
+                         << perByte << " (the weights per byte) with at most "
+                            "64 lanes, got "
+                         << blockRows;
+    break;
+  }
   }
   return success();
 }
@@ -76,8 +88,29 @@ SmallVector<int64_t, 2> PackedType::getStorageShape() const {
     int64_t tiles = (getRows() + getBlockRows() - 1) / getBlockRows();
     return {tiles * getRowBytes(), getBlockRows()};
   }
+  case PackedLayout::Tiled: {
+    int64_t tiles = (getRows() + getBlockRows() - 1) / getBlockRows();
+    return {tiles * ((getCols() + 3) / 4), 4 * getTileLanes()};
+  }
   }
   llvm_unreachable("unknown packed layout");
+}
+
+int64_t PackedType::getTileLanes() const {
+  return getBlockRows() / getWeightsPerByte();
+}
+
+PackedType::WeightLocation PackedType::getWeightLocation(int64_t row,
+                                                         int64_t k) const {
+  if (getLayout() != PackedLayout::Tiled) {
+    int64_t perByte = getWeightsPerByte();
+    auto [r, c] = getStorageIndex(row, k / perByte);
+    return {r, c, k % perByte};
+  }
+  int64_t blockRows = getBlockRows(), lanes = getTileLanes();
+  int64_t tile = row / blockRows, inTile = row % blockRows;
+  return {tile * ((getCols() + 3) / 4) + k / 4, 4 * (inTile % lanes) + k % 4,
+          inTile / lanes};
 }
 
 std::pair<int64_t, int64_t> PackedType::getStorageIndex(int64_t row,
@@ -88,6 +121,46 @@ std::pair<int64_t, int64_t> PackedType::getStorageIndex(int64_t row,
   case PackedLayout::RowInterleaved:
     return {(row / getBlockRows()) * getRowBytes() + byte,
             row % getBlockRows()};
+  case PackedLayout::Tiled:
+    break;
   }
-  llvm_unreachable("unknown packed layout");
+  llvm_unreachable("getStorageIndex needs a row layout");
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+TargetAttr TargetAttr::lookup(Operation *op) {
+  for (; op; op = op->getParentOp())
+    if (auto target = op->getAttrOfType<TargetAttr>(getAttrName()))
+      return target;
+  return TargetAttr();
+}
+
+LogicalResult KernelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 StringRef name, KernelLayout layout,
+                                 int64_t lanes) {
+  if (name.empty())
+    return emitError() << "a kernel needs a name";
+  if (lanes < 1 || lanes > 256)
+    return emitError() << "kernel lanes must be in [1, 256], got " << lanes;
+  if (layout == KernelLayout::RowInterleaved && lanes < 2)
+    return emitError() << "row_interleaved kernels need lanes >= 2";
+  return success();
+}
+
+int64_t KernelAttr::getBlockRows(PackedEncoding encoding) const {
+  switch (getLayout()) {
+  case KernelLayout::Tiled:
+    return getLanes() * (encoding == PackedEncoding::Binary1    ? 8
+                         : encoding == PackedEncoding::Ternary2 ? 4
+                                                                : 5);
+  case KernelLayout::RowInterleaved:
+    return getLanes();
+  case KernelLayout::RowMajor:
+  case KernelLayout::Any:
+    return 1;
+  }
+  llvm_unreachable("unknown kernel layout");
 }

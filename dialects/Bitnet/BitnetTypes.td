@@ -2,7 +2,7 @@
 #ifndef BITNET_BITNET_TYPES
 #define BITNET_BITNET_TYPES
 
-include "Bitnet/BitnetDialect.td"
+include "Bitnet/BitnetAttrs.td"
 
 def Bitnet_PackedType : TypeDef<Bitnet_Dialect, "Packed"> {
   let mnemonic = "packed";
@@ -32,6 +32,15 @@ def Bitnet_PackedType : TypeDef<Bitnet_Dialect, "Packed"> {
       row holds the same byte of R consecutive weight rows (one SIMD lane
       per output). Storage [ceil(rows / R) * rowBytes, R]; the bytes of the
       padding rows of the last tile are zero.
+    - `tiled` (what the SIMD and GPU kernels stream): a byte holds P weights
+      of P different rows at the same k, one per slot; rows come in tiles of
+      R = `block_rows` = L * P (L lanes), and k in blocks of 4. Row n of
+      tile t = n / R lies in lane l = (n % R) % L and slot p = (n % R) / L;
+      weight (n, k) is slot p of storage [t * ceil(cols / 4) + k / 4,
+      4 * l + k % 4]. So one storage row of 4 L bytes holds 4 consecutive k
+      of R rows: each 4-byte lane feeds one 32-bit lane of a 4-way dot
+      product (vpdpbusd, sdot, dp4a) for P rows at once. Storage
+      [ceil(rows / R) * ceil(cols / 4), 4 L]; padding rows and k are zero.
 
     `group_size` is the number of consecutive weights along K that share one
     weight scale: 0 means one scale for the whole matrix, `cols` one per row.
@@ -60,9 +69,17 @@ def Bitnet_PackedType : TypeDef<Bitnet_Dialect, "Packed"> {
     int64_t getRowBytes() const;
     /// The shape of the byte array that stores the matrix (see layouts).
     SmallVector<int64_t, 2> getStorageShape() const;
-    /// The storage index [row, column] of byte `byte` of weight row `row`.
+    /// The storage index [row, column] of byte `byte` of weight row `row`
+    /// (row_major and row_interleaved).
     std::pair<int64_t, int64_t> getStorageIndex(int64_t row,
                                                 int64_t byte) const;
+    /// Where weight (row, k) is coded: storage [row, column], slot.
+    struct WeightLocation {
+      int64_t row, column, slot;
+    };
+    WeightLocation getWeightLocation(int64_t row, int64_t k) const;
+    /// `tiled`: lanes per tile (block_rows / weights per byte).
+    int64_t getTileLanes() const;
   }];
 }
 

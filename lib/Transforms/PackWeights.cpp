@@ -10,6 +10,7 @@
 
 #include "bitnet-mlir/Transforms/Passes.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -49,6 +50,8 @@ FailureOr<LayoutChoice> parseLayoutChoice(StringRef name, int64_t blockRows) {
     return LayoutChoice{PackedLayout::RowMajor, 1};
   if (name == "row_interleaved" && blockRows >= 2 && blockRows <= 256)
     return LayoutChoice{PackedLayout::RowInterleaved, blockRows};
+  if (name == "tiled" && blockRows >= 1)
+    return LayoutChoice{PackedLayout::Tiled, blockRows};
   return failure();
 }
 
@@ -143,10 +146,33 @@ void packRow(const int8_t *row, int64_t cols, PackedType type, uint8_t *out) {
   }
 }
 
+/// `tiled`: each weight goes to its slot of the byte that holds P rows at
+/// one k (PackedType::getWeightLocation).
+std::vector<char> packTiled(ArrayRef<int8_t> weights, PackedType type) {
+  int64_t rows = type.getRows(), cols = type.getCols();
+  SmallVector<int64_t, 2> shape = type.getStorageShape();
+  std::vector<uint8_t> packed(shape[0] * shape[1], 0);
+  PackedEncoding encoding = type.getEncoding();
+  unsigned bits = type.getBitsPerWeight();
+  static constexpr uint8_t kPowersOf3[] = {1, 3, 9, 27, 81};
+  for (int64_t n = 0; n < rows; ++n)
+    for (int64_t k = 0; k < cols; ++k) {
+      PackedType::WeightLocation at = type.getWeightLocation(n, k);
+      uint8_t code = codeOf(weights[n * cols + k], encoding);
+      uint8_t &byte = packed[at.row * shape[1] + at.column];
+      byte += encoding == PackedEncoding::TernaryBase3
+                  ? uint8_t(code * kPowersOf3[at.slot])
+                  : uint8_t(code << (at.slot * bits));
+    }
+  return std::vector<char>(packed.begin(), packed.end());
+}
+
 /// Packs the rows x cols matrix `weights` into the storage bytes of `type`
 /// (its layout places byte j of row n; padding rows and slots are zero).
 std::vector<char> packWeights(ArrayRef<int8_t> weights, PackedType type) {
   int64_t rows = type.getRows(), cols = type.getCols();
+  if (type.getLayout() == PackedLayout::Tiled)
+    return packTiled(weights, type);
   int64_t rowBytes = type.getRowBytes();
   SmallVector<int64_t, 2> shape = type.getStorageShape();
   std::vector<char> packed(shape[0] * shape[1], 0);
@@ -160,6 +186,17 @@ std::vector<char> packWeights(ArrayRef<int8_t> weights, PackedType type) {
     }
   }
   return packed;
+}
+
+/// tensor.empty of the accumulator type, its dynamic sizes (the input's
+/// leading dimensions) read from `input`.
+Value createAccumulatorInit(OpBuilder &b, Location loc, Value input,
+                            RankedTensorType accType) {
+  SmallVector<Value> dynamicSizes;
+  for (int64_t dim = 0; dim < accType.getRank(); ++dim)
+    if (accType.isDynamicDim(dim))
+      dynamicSizes.push_back(tensor::DimOp::create(b, loc, input, dim));
+  return tensor::EmptyOp::create(b, loc, accType, dynamicSizes);
 }
 
 struct PackConstantWeights : OpRewritePattern<TernaryMatmulOp> {
@@ -181,11 +218,19 @@ struct PackConstantWeights : OpRewritePattern<TernaryMatmulOp> {
     if (failed(checkWeights(*weights, encoding, why)))
       return rewriter.notifyMatchFailure(op, why);
 
+    // The layout the chosen kernel streams, else the pass option's.
+    LayoutChoice chosen = layout;
+    KernelAttr kernel = op.getKernelAttr();
+    if (kernel && kernel.getLayout() != KernelLayout::Any)
+      chosen = {static_cast<PackedLayout>(kernel.getLayout()),
+                kernel.getBlockRows(encoding)};
     // The matmul's k groups are the groups that share a weight scale.
-    auto packedType =
-        PackedType::get(getContext(), encoding, layout.layout,
-                        weightsType.getDimSize(0), weightsType.getDimSize(1),
-                        /*groupSize=*/op.getKGroup(), layout.blockRows);
+    auto packedType = PackedType::getChecked(
+        [&] { return op.emitOpError(); }, getContext(), encoding,
+        chosen.layout, weightsType.getDimSize(0), weightsType.getDimSize(1),
+        /*groupSize=*/op.getKGroup(), chosen.blockRows);
+    if (!packedType)
+      return failure();
     std::vector<char> packed = packWeights(*weights, packedType);
     auto storageType = RankedTensorType::get(packedType.getStorageShape(),
                                              rewriter.getI8Type());
@@ -193,8 +238,11 @@ struct PackConstantWeights : OpRewritePattern<TernaryMatmulOp> {
     Value packedWeights =
         PackedConstantOp::create(rewriter, op.getWeights().getLoc(), packedType,
                                  cast<DenseIntElementsAttr>(data));
-    rewriter.replaceOpWithNewOp<PackedMatmulOp>(op, op.getType(), op.getInput(),
-                                                packedWeights, op.getKGroup());
+    Value init = createAccumulatorInit(rewriter, op.getLoc(), op.getInput(),
+                                       cast<RankedTensorType>(op.getType()));
+    auto matmul = rewriter.replaceOpWithNewOp<PackedMatmulOp>(
+        op, op.getInput(), packedWeights, init, op.getKGroup());
+    matmul.setKernelAttr(kernel);
     return success();
   }
 
@@ -218,8 +266,8 @@ struct BitnetPackWeightsPass
     if (failed(layoutChoice)) {
       getOperation().emitError("bitnet-pack-weights: invalid layout '")
           << layout << "' with block-rows=" << static_cast<int64_t>(blockRows)
-          << " (expected row_major, or row_interleaved with block-rows in "
-             "[2, 256])";
+          << " (expected row_major, row_interleaved with block-rows in "
+             "[2, 256], or tiled)";
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());

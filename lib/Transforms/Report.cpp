@@ -10,6 +10,7 @@
 
 #include "bitnet-mlir/Transforms/Report.h"
 #include "bitnet-mlir/Transforms/Passes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringExtras.h"
@@ -135,8 +136,11 @@ public:
 private:
   /// Ops without arithmetic of their own, or counted with a layer.
   static bool isBookkeeping(Operation *op) {
+    // tensor.empty and tensor.dim: the destinations of packed_matmul.
     return isa<ModuleOp, func::FuncOp, func::ReturnOp, PackedConstantOp,
-               QuantizeActivationsOp, RescaleOp, onnx_ir::NoValueOp>(op) ||
+               PackedSliceOp, QuantizeActivationsOp, RescaleOp,
+               onnx_ir::NoValueOp, tensor::EmptyOp,
+               tensor::DimOp>(op) ||
            op->hasTrait<OpTrait::ConstantLike>();
   }
 

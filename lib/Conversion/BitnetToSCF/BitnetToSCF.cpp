@@ -38,6 +38,33 @@ struct PackedConstantLowering : OpConversionPattern<PackedConstantOp> {
   }
 };
 
+/// packed_slice -> tensor.extract_slice of the storage rows that hold the
+/// weight rows [offset, offset + rows): the offset is whole tiles, so the
+/// rows of a slice are contiguous in every layout.
+struct PackedSliceLowering : OpConversionPattern<PackedSliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(PackedSliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    PackedType source = op.getWeights().getType(), result = op.getType();
+    // Storage rows per weight row (row_major) or per tile of block_rows.
+    int64_t perBlock = source.getStorageShape()[0] /
+                       ((source.getRows() + source.getBlockRows() - 1) /
+                        source.getBlockRows());
+    int64_t firstRow = op.getOffset() / source.getBlockRows() * perBlock;
+    SmallVector<int64_t, 2> shape = result.getStorageShape();
+    SmallVector<OpFoldResult> offsets = {rewriter.getIndexAttr(firstRow),
+                                         rewriter.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(shape[0]),
+                                       rewriter.getIndexAttr(shape[1])};
+    SmallVector<OpFoldResult> strides(2, rewriter.getIndexAttr(1));
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, adaptor.getWeights(), offsets, sizes, strides);
+    return success();
+  }
+};
+
 struct ConvertBitnetToSCFPass
     : bitnet::impl::ConvertBitnetToSCFPassBase<ConvertBitnetToSCFPass> {
   using Base::Base;
@@ -87,7 +114,8 @@ void bitnet::populateBitnetToSCFPatterns(RewritePatternSet &patterns,
     return RankedTensorType::get(type.getStorageShape(),
                                  IntegerType::get(type.getContext(), 8));
   });
-  patterns.add<PackedConstantLowering>(typeConverter, patterns.getContext());
+  patterns.add<PackedConstantLowering, PackedSliceLowering>(
+      typeConverter, patterns.getContext());
   detail::populateMatmulToSCFPatterns(patterns, typeConverter);
   detail::populateElementwiseToLinalgPatterns(patterns, typeConverter);
 }

@@ -116,6 +116,34 @@ Value flattenInput(ImplicitLocOpBuilder &b, Value input) {
       b, input, ArrayRef<ReassociationIndices>{leading, {rank - 1}});
 }
 
+/// The destination [..., N (, G)] of a destination-style matmul as [M, N (, G)]
+/// (`trailing` dims after the flattened M); null for other matmuls.
+Value flattenInit(ImplicitLocOpBuilder &b, Operation *op, Value init,
+                  int64_t trailing) {
+  if (!init)
+    return Value();
+  auto type = cast<RankedTensorType>(init.getType());
+  int64_t rank = type.getRank(), leading = rank - trailing;
+  if (leading == 1)
+    return init;
+  if (leading == 0) {
+    SmallVector<OpFoldResult> shape = {b.getIndexAttr(1)};
+    SmallVector<ReassociationIndices> groups = {{0, 1}};
+    for (int64_t dim = 0; dim < trailing; ++dim) {
+      shape.push_back(tensor::getMixedSize(b, b.getLoc(), init, dim));
+      if (dim > 0)
+        groups.push_back({dim + 1});
+    }
+    return tensor::ExpandShapeOp::create(
+        b, tensorTypeOf(shape, type.getElementType()), init, groups, shape);
+  }
+  SmallVector<ReassociationIndices> groups = {
+      llvm::to_vector(llvm::seq<int64_t>(0, leading))};
+  for (int64_t dim = leading; dim < rank; ++dim)
+    groups.push_back({dim});
+  return tensor::CollapseShapeOp::create(b, init, groups);
+}
+
 /// [M, N (, G)] -> `resultType` [..., N (, G)], the leading dims being those
 /// of `input`; `trailing` is 1 or 2 (the dims after the flattened M).
 Value unflattenResult(ImplicitLocOpBuilder &b, Value acc, Value input,
@@ -152,14 +180,15 @@ using RowDotFn = function_ref<Value(ImplicitLocOpBuilder &b, Value m, Value n,
 
 /// The loop nest over a destination tensor [M, N] or, when kGroup > 0,
 /// [M, N, K / kGroup]; `rowDot` yields the sum for one (m, n, group).
-Value buildMatmulLoops(ImplicitLocOpBuilder &b, Value input, OpFoldResult rows,
-                       Type accElement, int64_t kGroup, int64_t k,
-                       RowDotFn rowDot) {
+Value buildMatmulLoops(ImplicitLocOpBuilder &b, Value input, Value init,
+                       OpFoldResult rows, Type accElement, int64_t kGroup,
+                       int64_t k, RowDotFn rowDot) {
   OpFoldResult m = tensor::getMixedSize(b, b.getLoc(), input, 0);
   SmallVector<OpFoldResult> sizes = {m, rows};
   if (kGroup > 0)
     sizes.push_back(b.getIndexAttr(k / kGroup));
-  Value init = tensor::EmptyOp::create(b, sizes, accElement);
+  if (!init)
+    init = tensor::EmptyOp::create(b, sizes, accElement);
   Value zero = indexConstant(b, 0), one = indexConstant(b, 1);
   Value mBound = getValueOrCreateConstantIndexOp(b, b.getLoc(), m);
   Value nBound = getValueOrCreateConstantIndexOp(b, b.getLoc(), rows);
@@ -210,12 +239,13 @@ Value buildMatmulLoops(ImplicitLocOpBuilder &b, Value input, OpFoldResult rows,
 struct PackedRowDot {
   PackedRowDot(ImplicitLocOpBuilder &b, PackedMatmulOp op, Value storage,
                Value input)
-      : storage(storage), input(input), type(op.getWeights().getType()) {
+      : storage(storage), input(input), type(op.getPackedType()) {
     bits = type.getBitsPerWeight();
     perByte = type.getWeightsPerByte();
     int64_t kGroup = op.getKGroup();
     span = kGroup > 0 ? kGroup : type.getCols();
-    byteAligned = span % perByte == 0 || kGroup == 0;
+    tiled = type.getLayout() == PackedLayout::Tiled;
+    byteAligned = !tiled && (span % perByte == 0 || kGroup == 0);
     fullBytes = span / perByte;
     tail = kGroup > 0 ? 0 : span % perByte;
     auto i8Constant = [&](int64_t value) -> Value {
@@ -236,7 +266,7 @@ struct PackedRowDot {
       power *= 3;
       slotOffsets.push_back(indexConstant(b, slot));
     }
-    if (!byteAligned && base3) {
+    if ((!byteAligned || tiled) && base3) {
       // Place values by dynamic slot, for the weight-by-weight walk.
       auto tableType = RankedTensorType::get({5}, b.getI8Type());
       placeValues = arith::ConstantOp::create(
@@ -244,11 +274,15 @@ struct PackedRowDot {
           DenseElementsAttr::get(tableType, ArrayRef<int8_t>{1, 3, 9, 27, 81}));
     }
     step = indexConstant(b, perByte);
+    if (tiled) {
+      kBlocks = indexConstant(b, (type.getCols() + 3) / 4);
+      lanes = type.getTileLanes();
+    }
     unit = indexConstant(b, 1);
     spanValue = indexConstant(b, byteAligned ? fullBytes * perByte : span);
     if (type.getLayout() == PackedLayout::RowInterleaved)
       rowBytes = indexConstant(b, type.getRowBytes());
-    if (tail > 0) {
+    if (tail > 0 && !tiled) {
       tailByte = indexConstant(b, fullBytes);
       for (int64_t slot = 0; slot < tail; ++slot)
         tailColumns.push_back(indexConstant(b, fullBytes * perByte + slot));
@@ -316,11 +350,47 @@ struct PackedRowDot {
     return addOrSubtract(b, acc, x, isPlus, isMinus);
   }
 
+  /// `tiled`: weight by weight, row n's slot fixed, the byte at storage
+  /// [tile * kBlocks + k / 4, 4 * lane + k % 4].
+  Value emitTiled(ImplicitLocOpBuilder &b, Value m, Value n, Value lower,
+                  Value upper) const {
+    Value inTile = remainderIndex(b, n, type.getBlockRows());
+    Value base = arith::MulIOp::create(
+        b, divideIndex(b, n, type.getBlockRows()), kBlocks);
+    Value laneBytes = arith::MulIOp::create(
+        b, remainderIndex(b, inTile, lanes), indexConstant(b, 4));
+    Value slot = divideIndex(b, inTile, lanes);
+    Value shift;
+    if (base3) {
+      shift = tensor::ExtractOp::create(b, placeValues, slot);
+    } else {
+      shift = arith::IndexCastOp::create(b, b.getI8Type(), slot);
+      for (unsigned i = 1; i < bits; ++i) // slot * bits, bits in {1, 2}
+        shift = arith::AddIOp::create(b, shift, shift);
+    }
+    auto loop = scf::ForOp::create(
+        b, lower, upper, unit, ValueRange{zero},
+        [&](OpBuilder &lb, Location loc, Value k, ValueRange args) {
+          ImplicitLocOpBuilder lbi(loc, lb);
+          Value storageRow =
+              arith::AddIOp::create(lbi, base, divideIndex(lbi, k, 4));
+          Value storageColumn =
+              arith::AddIOp::create(lbi, laneBytes, remainderIndex(lbi, k, 4));
+          Value byte = tensor::ExtractOp::create(
+              lbi, storage, ValueRange{storageRow, storageColumn});
+          scf::YieldOp::create(
+              lbi, accumulate(lbi, args.front(), byte, shift, m, k));
+        });
+    return loop.getResult(0);
+  }
+
   Value emit(ImplicitLocOpBuilder &b, Value m, Value n, Value kStart) const {
-    std::pair<Value, Value> row = locateRow(b, n);
     Value lower = kStart ? kStart : indexConstant(b, 0);
     Value upper =
         kStart ? Value(arith::AddIOp::create(b, kStart, spanValue)) : spanValue;
+    if (tiled)
+      return emitTiled(b, m, n, lower, upper);
+    std::pair<Value, Value> row = locateRow(b, n);
     Value acc = zero;
     if (!byteAligned) {
       // Weight by weight: byte k / P, slot k % P.
@@ -373,10 +443,10 @@ struct PackedRowDot {
   Value storage, input;
   PackedType type;
   unsigned bits;
-  int64_t perByte, span, fullBytes, tail;
-  bool byteAligned, base3;
+  int64_t perByte, span, fullBytes, tail, lanes = 1;
+  bool byteAligned, base3, tiled;
   Value zero, mask, code0, code2, step, unit, spanValue, rowBytes, tailByte,
-      placeValues;
+      placeValues, kBlocks;
   SmallVector<Value> slotShifts, slotOffsets, tailColumns;
 };
 
@@ -436,7 +506,7 @@ template <typename OpTy> struct MatmulLowering : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto inputType = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
-    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     auto weightsType =
         dyn_cast<RankedTensorType>(adaptor.getWeights().getType());
     if (!inputType || !resultType || !weightsType)
@@ -450,8 +520,12 @@ template <typename OpTy> struct MatmulLowering : OpConversionPattern<OpTy> {
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
     Value input = flattenInput(b, adaptor.getInput());
     typename RowDotFor<OpTy>::type rowDot(b, op, adaptor.getWeights(), input);
+    Value init;
+    if constexpr (std::is_same_v<OpTy, PackedMatmulOp>)
+      init = flattenInit(b, op, adaptor.getInit(), kGroup > 0 ? 2 : 1);
     Value acc = buildMatmulLoops(
-        b, input, rowDot.getRows(b), resultType.getElementType(), kGroup, k,
+        b, input, init, rowDot.getRows(b), resultType.getElementType(), kGroup,
+        k,
         [&](ImplicitLocOpBuilder &ib, Value m, Value n, Value kStart) {
           return rowDot.emit(ib, m, n, kStart);
         });

@@ -36,9 +36,10 @@
 func.func @packed_ternary(%x: tensor<4x64xi8>) -> tensor<4x32xi32> {
   %w = bitnet.packed_constant dense<85> : tensor<32x16xi8>
       -> !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>
-  %acc = bitnet.packed_matmul %x, %w : tensor<4x64xi8>,
-      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>
-      -> tensor<4x32xi32>
+  %init_mm1 = tensor.empty() : tensor<4x32xi32>
+  %acc = bitnet.packed_matmul %x, %w outs(%init_mm1) : tensor<4x64xi8>,
+      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>,
+      tensor<4x32xi32> -> tensor<4x32xi32>
   return %acc : tensor<4x32xi32>
 }
 
@@ -50,7 +51,7 @@ func.func @packed_ternary(%x: tensor<4x64xi8>) -> tensor<4x32xi32> {
 // CHECK-SAME: (%[[X:[a-zA-Z0-9_]+]]: tensor<2x3x37xi8>) -> tensor<2x3x5xi32>
 // CHECK: %[[W:[a-zA-Z0-9_]+]] = arith.constant dense<{{.*}}> : tensor<5x5xi8>
 // CHECK: %[[FLAT:[a-zA-Z0-9_]+]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<2x3x37xi8> into tensor<6x37xi8>
-// CHECK: tensor.empty() : tensor<6x5xi32>
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : tensor<2x3x5xi32> into tensor<6x5xi32>
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c6{{.*}} step
 // CHECK: scf.for %[[N:[a-zA-Z0-9_]+]] = %c0{{.*}} to %c5{{.*}} step
 // CHECK: %[[LOOP:[a-zA-Z0-9_]+]] = scf.for %{{.*}} = %c0{{.*}} to %c32{{.*}} step %c8{{.*}} iter_args
@@ -73,9 +74,10 @@ func.func @packed_binary_tail(%x: tensor<2x3x37xi8>) -> tensor<2x3x5xi32> {
   %w = bitnet.packed_constant dense<[[1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [11, 12, 13, 14, 15],
                                      [16, 17, 18, 19, 20], [21, 22, 23, 24, 25]]> : tensor<5x5xi8>
       -> !bitnet.packed<encoding = binary1, layout = row_major, rows = 5, cols = 37, group_size = 0>
-  %acc = bitnet.packed_matmul %x, %w : tensor<2x3x37xi8>,
-      !bitnet.packed<encoding = binary1, layout = row_major, rows = 5, cols = 37, group_size = 0>
-      -> tensor<2x3x5xi32>
+  %init_mm2 = tensor.empty() : tensor<2x3x5xi32>
+  %acc = bitnet.packed_matmul %x, %w outs(%init_mm2) : tensor<2x3x37xi8>,
+      !bitnet.packed<encoding = binary1, layout = row_major, rows = 5, cols = 37, group_size = 0>,
+      tensor<2x3x5xi32> -> tensor<2x3x5xi32>
   return %acc : tensor<2x3x5xi32>
 }
 
@@ -89,9 +91,12 @@ func.func @packed_binary_tail(%x: tensor<2x3x37xi8>) -> tensor<2x3x5xi32> {
 func.func @packed_dynamic(%x: tensor<?x16xi8>) -> tensor<?x3xi32> {
   %w = bitnet.packed_constant dense<0> : tensor<3x4xi8>
       -> !bitnet.packed<encoding = ternary2, layout = row_major, rows = 3, cols = 16, group_size = 0>
-  %acc = bitnet.packed_matmul %x, %w : tensor<?x16xi8>,
-      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 3, cols = 16, group_size = 0>
-      -> tensor<?x3xi32>
+  %c0_mm3 = arith.constant 0 : index
+  %d0_mm3 = tensor.dim %x, %c0_mm3 : tensor<?x16xi8>
+  %init_mm3 = tensor.empty(%d0_mm3) : tensor<?x3xi32>
+  %acc = bitnet.packed_matmul %x, %w outs(%init_mm3) : tensor<?x16xi8>,
+      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 3, cols = 16, group_size = 0>,
+      tensor<?x3xi32> -> tensor<?x3xi32>
   return %acc : tensor<?x3xi32>
 }
 
@@ -266,9 +271,10 @@ func.func @rescale_no_bias(%acc: tensor<2x3x32xi32>, %s: tensor<1x1x1xf32>,
 func.func @packed_base3_interleaved(%x: tensor<2x7xi8>) -> tensor<2x3xi32> {
   %w = bitnet.packed_constant dense<0> : tensor<4x2xi8>
       -> !bitnet.packed<encoding = ternary_base3, layout = row_interleaved, rows = 3, cols = 7, group_size = 0, block_rows = 2>
-  %acc = bitnet.packed_matmul %x, %w : tensor<2x7xi8>,
-      !bitnet.packed<encoding = ternary_base3, layout = row_interleaved, rows = 3, cols = 7, group_size = 0, block_rows = 2>
-      -> tensor<2x3xi32>
+  %init_mm4 = tensor.empty() : tensor<2x3xi32>
+  %acc = bitnet.packed_matmul %x, %w outs(%init_mm4) : tensor<2x7xi8>,
+      !bitnet.packed<encoding = ternary_base3, layout = row_interleaved, rows = 3, cols = 7, group_size = 0, block_rows = 2>,
+      tensor<2x3xi32> -> tensor<2x3xi32>
   return %acc : tensor<2x3xi32>
 }
 
@@ -302,9 +308,10 @@ func.func @packed_base3_interleaved(%x: tensor<2x7xi8>) -> tensor<2x3xi32> {
 func.func @packed_float_grouped(%x: tensor<2x12xf16>) -> tensor<2x3x2xf32> {
   %w = bitnet.packed_constant dense<0> : tensor<3x3xi8>
       -> !bitnet.packed<encoding = ternary2, layout = row_major, rows = 3, cols = 12, group_size = 6>
-  %acc = bitnet.packed_matmul %x, %w {k_group = 6 : i64} : tensor<2x12xf16>,
-      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 3, cols = 12, group_size = 6>
-      -> tensor<2x3x2xf32>
+  %init_mm5 = tensor.empty() : tensor<2x3x2xf32>
+  %acc = bitnet.packed_matmul %x, %w outs(%init_mm5) {k_group = 6 : i64} : tensor<2x12xf16>,
+      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 3, cols = 12, group_size = 6>,
+      tensor<2x3x2xf32> -> tensor<2x3x2xf32>
   return %acc : tensor<2x3x2xf32>
 }
 
@@ -324,9 +331,10 @@ func.func @packed_float_grouped(%x: tensor<2x12xf16>) -> tensor<2x3x2xf32> {
 func.func @packed_i16_grouped(%x: tensor<16xi16>) -> tensor<2x2xi32> {
   %w = bitnet.packed_constant dense<0> : tensor<2x2xi8>
       -> !bitnet.packed<encoding = binary1, layout = row_major, rows = 2, cols = 16, group_size = 8>
-  %acc = bitnet.packed_matmul %x, %w {k_group = 8 : i64} : tensor<16xi16>,
-      !bitnet.packed<encoding = binary1, layout = row_major, rows = 2, cols = 16, group_size = 8>
-      -> tensor<2x2xi32>
+  %init_mm6 = tensor.empty() : tensor<2x2xi32>
+  %acc = bitnet.packed_matmul %x, %w outs(%init_mm6) {k_group = 8 : i64} : tensor<16xi16>,
+      !bitnet.packed<encoding = binary1, layout = row_major, rows = 2, cols = 16, group_size = 8>,
+      tensor<2x2xi32> -> tensor<2x2xi32>
   return %acc : tensor<2x2xi32>
 }
 

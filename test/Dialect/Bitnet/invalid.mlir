@@ -262,33 +262,36 @@ func.func @ternary_leading(%q: tensor<2x3x4xi8>, %w: tensor<3x4xi8>) {
 // -----
 
 func.func @packed_reduction(%q: tensor<2x63xi8>,
-    %w: !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>) {
+    %w: !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>,
+    %init: tensor<2x32xi32>) {
   // expected-error @below {{input reduction dimension 63 differs from the weights' 64}}
-  %0 = bitnet.packed_matmul %q, %w : tensor<2x63xi8>,
-      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>
-      -> tensor<2x32xi32>
+  %0 = bitnet.packed_matmul %q, %w outs(%init) : tensor<2x63xi8>,
+      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>,
+      tensor<2x32xi32> -> tensor<2x32xi32>
   return
 }
 
 // -----
 
 func.func @packed_rows(%q: tensor<2x64xi8>,
-    %w: !bitnet.packed<encoding = binary1, layout = row_major, rows = 32, cols = 64, group_size = 0>) {
+    %w: !bitnet.packed<encoding = binary1, layout = row_major, rows = 32, cols = 64, group_size = 0>,
+    %init: tensor<2x16xi32>) {
   // expected-error @below {{result dimension 1 (16) differs from the weights' rows 32}}
-  %0 = bitnet.packed_matmul %q, %w : tensor<2x64xi8>,
-      !bitnet.packed<encoding = binary1, layout = row_major, rows = 32, cols = 64, group_size = 0>
-      -> tensor<2x16xi32>
+  %0 = bitnet.packed_matmul %q, %w outs(%init) : tensor<2x64xi8>,
+      !bitnet.packed<encoding = binary1, layout = row_major, rows = 32, cols = 64, group_size = 0>,
+      tensor<2x16xi32> -> tensor<2x16xi32>
   return
 }
 
 // -----
 
 func.func @packed_result_rank(%q: tensor<2x64xi8>,
-    %w: !bitnet.packed<encoding = binary1, layout = row_major, rows = 32, cols = 64, group_size = 0>) {
+    %w: !bitnet.packed<encoding = binary1, layout = row_major, rows = 32, cols = 64, group_size = 0>,
+    %init: tensor<1x2x32xi32>) {
   // expected-error @below {{result must have the input's rank}}
-  %0 = bitnet.packed_matmul %q, %w : tensor<2x64xi8>,
-      !bitnet.packed<encoding = binary1, layout = row_major, rows = 32, cols = 64, group_size = 0>
-      -> tensor<1x2x32xi32>
+  %0 = bitnet.packed_matmul %q, %w outs(%init) : tensor<2x64xi8>,
+      !bitnet.packed<encoding = binary1, layout = row_major, rows = 32, cols = 64, group_size = 0>,
+      tensor<1x2x32xi32> -> tensor<1x2x32xi32>
   return
 }
 
@@ -626,11 +629,12 @@ func.func @matmul_k_group_rank(%x: tensor<2x8xi8>, %w: tensor<3x8xi8>) {
 // -----
 
 func.func @matmul_k_group_count(%x: tensor<2x8xi8>,
-    %w: !bitnet.packed<encoding = ternary_base3, layout = row_major, rows = 3, cols = 8, group_size = 4>) {
+    %w: !bitnet.packed<encoding = ternary_base3, layout = row_major, rows = 3, cols = 8, group_size = 4>,
+    %init: tensor<2x3x4xi32>) {
   // expected-error @below {{result last dimension 4 must be the number of k groups 2}}
-  %0 = bitnet.packed_matmul %x, %w {k_group = 4 : i64} : tensor<2x8xi8>,
-      !bitnet.packed<encoding = ternary_base3, layout = row_major, rows = 3, cols = 8, group_size = 4>
-      -> tensor<2x3x4xi32>
+  %0 = bitnet.packed_matmul %x, %w outs(%init) {k_group = 4 : i64} : tensor<2x8xi8>,
+      !bitnet.packed<encoding = ternary_base3, layout = row_major, rows = 3, cols = 8, group_size = 4>,
+      tensor<2x3x4xi32> -> tensor<2x3x4xi32>
   return
 }
 

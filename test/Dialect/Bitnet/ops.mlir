@@ -41,19 +41,50 @@ func.func @quantize_activations(%x: tensor<4x64xf32>, %y: tensor<2x3x8xf32>,
 
 // CHECK-LABEL: func @matmuls
 // CHECK: bitnet.ternary_matmul %{{.*}}, %{{.*}} : tensor<2x3x4xi8>, tensor<5x4xi8> -> tensor<2x3x5xi32>
-// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} : tensor<4x64xi8>, {{(!bitnet.packed)?}}<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0> -> tensor<4x32xi32>
-// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} : tensor<?x64xi8>, {{(!bitnet.packed)?}}<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0> -> tensor<?x32xi32>
+// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} outs(%{{.*}}) : tensor<4x64xi8>, {{(!bitnet.packed)?}}<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>, tensor<4x32xi32> -> tensor<4x32xi32>
+// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} outs(%{{.*}}) : tensor<?x64xi8>, {{(!bitnet.packed)?}}<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>, tensor<?x32xi32> -> tensor<?x32xi32>
 func.func @matmuls(%a: tensor<2x3x4xi8>, %w: tensor<5x4xi8>, %q: tensor<4x64xi8>,
     %d: tensor<?x64xi8>,
-    %p: !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>) {
+    %p: !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>,
+    %i: tensor<4x32xi32>, %j: tensor<?x32xi32>) {
   %0 = bitnet.ternary_matmul %a, %w : tensor<2x3x4xi8>, tensor<5x4xi8> -> tensor<2x3x5xi32>
-  %1 = bitnet.packed_matmul %q, %p : tensor<4x64xi8>,
-      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>
-      -> tensor<4x32xi32>
-  %2 = bitnet.packed_matmul %d, %p : tensor<?x64xi8>,
-      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>
-      -> tensor<?x32xi32>
+  %1 = bitnet.packed_matmul %q, %p outs(%i) : tensor<4x64xi8>,
+      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>,
+      tensor<4x32xi32> -> tensor<4x32xi32>
+  %2 = bitnet.packed_matmul %d, %p outs(%j) : tensor<?x64xi8>,
+      !bitnet.packed<encoding = ternary2, layout = row_major, rows = 32, cols = 64, group_size = 0>,
+      tensor<?x32xi32> -> tensor<?x32xi32>
   return
+}
+
+// Destination style on buffers: storage bytes with their format, no result.
+// CHECK-LABEL: func @matmul_on_buffers
+// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} outs(%{{.*}}) {format = !bitnet.packed<encoding = ternary2, layout = tiled, rows = 64, cols = 8, group_size = 0, block_rows = 64>, kernel = #bitnet.kernel<name = "x86", layout = tiled, lanes = 16>} : memref<2x8xi8>, memref<2x64xi8>, memref<2x64xi32>
+// CHECK-NOT: ->
+func.func @matmul_on_buffers(%q: memref<2x8xi8>, %w: memref<2x64xi8>,
+                             %o: memref<2x64xi32>) {
+  bitnet.packed_matmul %q, %w outs(%o) {
+      format = !bitnet.packed<encoding = ternary2, layout = tiled, rows = 64, cols = 8, group_size = 0, block_rows = 64>,
+      kernel = #bitnet.kernel<name = "x86", layout = tiled, lanes = 16>}
+      : memref<2x8xi8>, memref<2x64xi8>, memref<2x64xi32>
+  return
+}
+
+// CHECK-LABEL: func @packed_slice
+// CHECK: bitnet.packed_slice %{{.*}} [80] : {{.*}}rows = 200{{.*}} -> {{.*}}rows = 120
+func.func @packed_slice(%w: !bitnet.packed<encoding = ternary_base3, layout = tiled, rows = 200, cols = 9, group_size = 0, block_rows = 80>)
+    -> !bitnet.packed<encoding = ternary_base3, layout = tiled, rows = 120, cols = 9, group_size = 0, block_rows = 80> {
+  %s = bitnet.packed_slice %w [80] : !bitnet.packed<encoding = ternary_base3, layout = tiled, rows = 200, cols = 9, group_size = 0, block_rows = 80>
+      -> !bitnet.packed<encoding = ternary_base3, layout = tiled, rows = 120, cols = 9, group_size = 0, block_rows = 80>
+  return %s : !bitnet.packed<encoding = ternary_base3, layout = tiled, rows = 120, cols = 9, group_size = 0, block_rows = 80>
+}
+
+// The target attribute, as the driver attaches it.
+// CHECK-LABEL: module @targeted
+// CHECK-SAME: bitnet.target = #bitnet.target<arch = x86_64, triple = "x86_64-unknown-linux-gnu", cpu = "x86-64-v3", features = "+avx2", baseline = sse42|avx2|f16c, dispatch = avx512|avx512vnni, vector_bits = 256>
+module @targeted attributes {bitnet.target = #bitnet.target<arch = x86_64,
+    triple = "x86_64-unknown-linux-gnu", cpu = "x86-64-v3", features = "+avx2",
+    baseline = avx2|sse42|f16c, dispatch = avx512vnni|avx512, vector_bits = 256>} {
 }
 
 // CHECK-LABEL: func @rescale
@@ -118,16 +149,17 @@ func.func @quantize_variants(%x: tensor<4x64xf32>) {
 // CHECK: bitnet.ternary_matmul %{{.*}}, %{{.*}} : tensor<4x64xi16>, tensor<5x64xi8> -> tensor<4x5xi32>
 // CHECK: bitnet.ternary_matmul %{{.*}}, %{{.*}} : tensor<4x64xf32>, tensor<5x64xi8> -> tensor<4x5xf32>
 // CHECK: bitnet.ternary_matmul %{{.*}}, %{{.*}} {k_group = 16 : i64} : tensor<4x64xi8>, tensor<5x64xi8> -> tensor<4x5x4xi32>
-// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} {k_group = 32 : i64} : tensor<2x3x64xf16>, {{(!bitnet.packed)?}}<encoding = ternary_base3, layout = row_interleaved, rows = 5, cols = 64, group_size = 32, block_rows = 4> -> tensor<2x3x5x2xf32>
+// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} outs(%{{.*}}) {k_group = 32 : i64} : tensor<2x3x64xf16>, {{(!bitnet.packed)?}}<encoding = ternary_base3, layout = row_interleaved, rows = 5, cols = 64, group_size = 32, block_rows = 4>, tensor<2x3x5x2xf32> -> tensor<2x3x5x2xf32>
 func.func @matmul_variants(%a: tensor<4x64xi16>, %f: tensor<4x64xf32>,
     %q: tensor<4x64xi8>, %h: tensor<2x3x64xf16>, %w: tensor<5x64xi8>,
-    %p: !bitnet.packed<encoding = ternary_base3, layout = row_interleaved, rows = 5, cols = 64, group_size = 32, block_rows = 4>) {
+    %p: !bitnet.packed<encoding = ternary_base3, layout = row_interleaved, rows = 5, cols = 64, group_size = 32, block_rows = 4>,
+    %i: tensor<2x3x5x2xf32>) {
   %0 = bitnet.ternary_matmul %a, %w : tensor<4x64xi16>, tensor<5x64xi8> -> tensor<4x5xi32>
   %1 = bitnet.ternary_matmul %f, %w : tensor<4x64xf32>, tensor<5x64xi8> -> tensor<4x5xf32>
   %2 = bitnet.ternary_matmul %q, %w {k_group = 16 : i64} : tensor<4x64xi8>, tensor<5x64xi8> -> tensor<4x5x4xi32>
-  %3 = bitnet.packed_matmul %h, %p {k_group = 32 : i64} : tensor<2x3x64xf16>,
-      !bitnet.packed<encoding = ternary_base3, layout = row_interleaved, rows = 5, cols = 64, group_size = 32, block_rows = 4>
-      -> tensor<2x3x5x2xf32>
+  %3 = bitnet.packed_matmul %h, %p outs(%i) {k_group = 32 : i64} : tensor<2x3x64xf16>,
+      !bitnet.packed<encoding = ternary_base3, layout = row_interleaved, rows = 5, cols = 64, group_size = 32, block_rows = 4>,
+      tensor<2x3x5x2xf32> -> tensor<2x3x5x2xf32>
   return
 }
 

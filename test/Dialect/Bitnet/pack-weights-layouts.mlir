@@ -11,7 +11,7 @@
 // row_interleaved, block_rows = 2: storage row t * rowBytes + j holds byte j
 // of weight rows 2t and 2t + 1; a missing last row is zero bytes.
 
-// BAD: bitnet-pack-weights: invalid layout 'diagonal' with block-rows=16 (expected row_major, or row_interleaved with block-rows in [2, 256])
+// BAD: bitnet-pack-weights: invalid layout 'diagonal' with block-rows=16 (expected row_major, row_interleaved with block-rows in [2, 256], or tiled)
 // BAD1: bitnet-pack-weights: invalid layout 'row_interleaved' with block-rows=1
 
 // K = 7 (a tail of 2 weights). Row 0 [1, -1, 0, 1, 1 | 0, -1]:

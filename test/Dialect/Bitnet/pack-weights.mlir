@@ -13,7 +13,7 @@
 // CHECK-LABEL: func @ternary_auto
 // CHECK-NOT: arith.constant
 // CHECK: %[[W:.*]] = bitnet.packed_constant dense<-110> : tensor<1x1xi8> -> {{.*}}<encoding = ternary2, layout = row_major, rows = 1, cols = 4, group_size = 0>
-// CHECK: bitnet.packed_matmul %{{.*}}, %[[W]] : tensor<2x4xi8>, {{.*}} -> tensor<2x1xi32>
+// CHECK: bitnet.packed_matmul %{{.*}}, %[[W]] outs(%{{.*}}) : tensor<2x4xi8>, {{.*}} -> tensor<2x1xi32>
 // CHECK-NOT: ternary_matmul
 // TERNARY-LABEL: func @ternary_auto
 // TERNARY: bitnet.packed_constant dense<-110> : tensor<1x1xi8>
@@ -50,7 +50,7 @@ func.func @binary_auto(%q: tensor<3x9xi8>) -> tensor<3x2xi32> {
 // all zeros -> 0x55 = 85, 0b01 = 1 (6 zero padding bits). Rank-3 input.
 // CHECK-LABEL: func @ternary_tail
 // CHECK: bitnet.packed_constant dense<{{\[\[}}-122, 0], [85, 1]]> : tensor<2x2xi8> -> {{.*}}<encoding = ternary2, layout = row_major, rows = 2, cols = 5, group_size = 0>
-// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} : tensor<2x3x5xi8>, {{.*}} -> tensor<2x3x2xi32>
+// CHECK: bitnet.packed_matmul %{{.*}}, %{{.*}} outs(%{{.*}}) : tensor<2x3x5xi8>, {{.*}} -> tensor<2x3x2xi32>
 func.func @ternary_tail(%q: tensor<2x3x5xi8>) -> tensor<2x3x2xi32> {
   %w = arith.constant dense<[[1, 0, -1, 1, -1], [0, 0, 0, 0, 0]]> : tensor<2x5xi8>
   %acc = bitnet.ternary_matmul %q, %w : tensor<2x3x5xi8>, tensor<2x5xi8> -> tensor<2x3x2xi32>

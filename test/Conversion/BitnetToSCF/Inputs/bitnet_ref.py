@@ -131,6 +131,14 @@ class Printer:
     def emit(self, line):
         self.lines.append(line)
 
+    def packed_matmul(self, acc, x, w, attrs, xtype, ptype, rtype):
+        """acc = bitnet.packed_matmul x, w outs(tensor.empty) (static)."""
+        init = self.fresh("init")
+        self.lines.append("%s = tensor.empty() : %s" % (init, rtype))
+        self.lines.append("%s = bitnet.packed_matmul %s, %s outs(%s)%s : "
+                          "%s, %s, %s -> %s" % (acc, x, w, init, attrs, xtype,
+                                                ptype, rtype, rtype))
+
     def print_tensor(self, value, shape, element, expected):
         """Prints `value` (a tensor) with printMemref{I32,F32}."""
         kind = {"i32": "I32", "f32": "F32"}[element]
@@ -209,9 +217,8 @@ def gen_matmul(mlir_path, expected_path):
             wp, dense(storage), tensor_type(storage.shape, "i8"), ptype))
         acc = p.fresh("acc")
         out_shape = shape[:-1] + (rows,)
-        p.emit("%s = bitnet.packed_matmul %s, %s : %s, %s -> %s" % (
-            acc, x, wp, tensor_type(shape, "i8"), ptype,
-            tensor_type(out_shape, "i32")))
+        p.packed_matmul(acc, x, wp, "", tensor_type(shape, "i8"), ptype,
+                        tensor_type(out_shape, "i32"))
         p.print_tensor(acc, out_shape, "i32", matmul(q, w))
 
     # Extremes: every activation -128 against all -1 (binary1: all bits 0)
@@ -226,9 +233,8 @@ def gen_matmul(mlir_path, expected_path):
         p.emit("%s = bitnet.packed_constant %s : %s -> %s" % (
             wp, dense(storage), tensor_type(storage.shape, "i8"), ptype))
         acc = p.fresh("acc")
-        p.emit("%s = bitnet.packed_matmul %s, %s : %s, %s -> %s" % (
-            acc, x, wp, tensor_type((1, 64), "i8"), ptype,
-            tensor_type((1, 2), "i32")))
+        p.packed_matmul(acc, x, wp, "", tensor_type((1, 64), "i8"), ptype,
+                        tensor_type((1, 2), "i32"))
         p.print_tensor(acc, (1, 2), "i32", matmul(q, w))
 
     # Unpacked ternary_matmul on constant weights.
@@ -249,8 +255,11 @@ def gen_matmul(mlir_path, expected_path):
     dynamic = (
         "func.func @dynamic_m(%%x: tensor<?x37xi8>) -> tensor<5x6xi32> {\n"
         "  %%w = bitnet.packed_constant %s : %s -> %s\n"
-        "  %%acc = bitnet.packed_matmul %%x, %%w : tensor<?x37xi8>, %s"
-        " -> tensor<?x6xi32>\n"
+        "  %%c0 = arith.constant 0 : index\n"
+        "  %%m = tensor.dim %%x, %%c0 : tensor<?x37xi8>\n"
+        "  %%init = tensor.empty(%%m) : tensor<?x6xi32>\n"
+        "  %%acc = bitnet.packed_matmul %%x, %%w outs(%%init) : tensor<?x37xi8>,"
+        " %s, tensor<?x6xi32> -> tensor<?x6xi32>\n"
         "  %%r = tensor.cast %%acc : tensor<?x6xi32> to tensor<5x6xi32>\n"
         "  return %%r : tensor<5x6xi32>\n"
         "}\n") % (dense(storage), tensor_type(storage.shape, "i8"), ptype,

@@ -222,9 +222,8 @@ def gen_matmuls(p, rng):
             wp = p.fresh("w")
             p.emit("%s = bitnet.packed_constant %s : %s -> %s" % (
                 wp, dense(data), tensor_type(data.shape, "i8"), ptype))
-            p.emit("%s = bitnet.packed_matmul %s, %s%s : %s, %s -> %s" % (
-                acc, xc, wp, attrs, tensor_type(shape, element), ptype,
-                tensor_type(out_shape, acc_elem)))
+            p.packed_matmul(acc, xc, wp, attrs, tensor_type(shape, element),
+                            ptype, tensor_type(out_shape, acc_elem))
         else:
             wc = p.constant(w, "i8")
             p.emit("%s = bitnet.ternary_matmul %s, %s%s : %s, %s -> %s" % (
@@ -252,9 +251,8 @@ def gen_matmuls(p, rng):
     xc, wp, acc = p.constant(x, "i16"), p.fresh("w"), p.fresh("acc")
     p.emit("%s = bitnet.packed_constant %s : %s -> %s" % (
         wp, dense(data), tensor_type(data.shape, "i8"), ptype))
-    p.emit("%s = bitnet.packed_matmul %s, %s : %s, %s -> %s" % (
-        acc, xc, wp, tensor_type((1, 512), "i16"), ptype,
-        tensor_type((1, 2), "i32")))
+    p.packed_matmul(acc, xc, wp, "", tensor_type((1, 512), "i16"), ptype,
+                    tensor_type((1, 2), "i32"))
     p.print_tensor(acc, (1, 2), "i32", matmul_ref(x, w, 0))
 
 
@@ -411,9 +409,8 @@ def gen_chain(p, rng):
            "tensor<3x2xf32>" % (qn, sn, en, xc, group))
     p.emit("%s = bitnet.packed_constant %s : %s -> %s" % (
         wn, dense(data), tensor_type(data.shape, "i8"), ptype))
-    p.emit("%s = bitnet.packed_matmul %s, %s {k_group = %d : i64} : "
-           "tensor<3x40xi16>, %s -> tensor<3x6x2xi32>" % (an, qn, wn, group,
-                                                           ptype))
+    p.packed_matmul(an, qn, wn, " {k_group = %d : i64}" % group,
+                    "tensor<3x40xi16>", ptype, "tensor<3x6x2xi32>")
     p.emit("%s = arith.constant %s : tensor<6x2xi32>" % (rn, dense(rowsum)))
     p.emit("%s = arith.constant %s : tensor<1xf32>" % (bn, dense(beta)))
     p.emit("%s = bitnet.rescale %s, %s, %s shift %s, %s : tensor<3x6x2xi32>, "

@@ -36,8 +36,10 @@ def bitlinear(name, value, width, weights, weights_type, rows):
                f"per_token {{qmax = 127.0 : f32, eps = 1.0e-5 : f32, "
                f"clip_min = -128 : i64, clip_max = 127 : i64}} : "
                f"tensor<{L}x{width}xf32> -> {i8}, tensor<{L}x1xf32>")
-    out.append(f"  %{name}_acc = bitnet.packed_matmul %{name}_q, %{weights} : "
-               f"{i8}, {weights_type} -> {i32} loc(\"{name}\")")
+    out.append(f"  %{name}_init = tensor.empty() : {i32}")
+    out.append(f"  %{name}_acc = bitnet.packed_matmul %{name}_q, %{weights} "
+               f"outs(%{name}_init) : {i8}, {weights_type}, {i32} -> {i32} "
+               f"loc(\"{name}\")")
     out.append(f"  %{name} = bitnet.rescale %{name}_acc, %{name}_s, %s : "
                f"{i32}, tensor<{L}x1xf32>, tensor<1xf32> -> {f32}")
 
