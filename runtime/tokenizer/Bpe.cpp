@@ -62,6 +62,15 @@ Bpe::Bpe(const JsonNode &model) {
   ignoreMerges_ = model.booleanOr("ignore_merges", false);
   readVocab(model["vocab"]);
   readMerges(model["merges"]);
+  if (!prefix_ && !suffix_) {
+    charIds_.assign(0x800, -1);
+    std::string one;
+    for (uint32_t cp = 0; cp < charIds_.size(); ++cp) {
+      one.clear();
+      appendUtf8(one, cp);
+      charIds_[cp] = tokenToId(one);
+    }
+  }
 }
 
 void Bpe::readVocab(const JsonNode &vocab) {
@@ -80,6 +89,57 @@ void Bpe::readVocab(const JsonNode &vocab) {
     byId_.emplace(id32, &stored); // the first token of a duplicated id wins
     if (id32 > maxId_)
       maxId_ = id32;
+  }
+}
+
+void Bpe::MergeTable::reserve(size_t count) {
+  size_t capacity = 16;
+  int shift = 60;
+  while (capacity < 2 * count) {
+    capacity *= 2;
+    --shift;
+  }
+  slots_.assign(capacity, Slot());
+  shift_ = shift;
+  used_ = 0;
+}
+
+void Bpe::MergeTable::set(int32_t left, int32_t right, Merge merge) {
+  if (2 * (used_ + 1) > slots_.size()) {
+    std::vector<Slot> old = std::move(slots_);
+    reserve(old.size());
+    for (const Slot &slot : old)
+      if (slot.key != emptyKey)
+        set(static_cast<int32_t>(slot.key >> 32),
+            static_cast<int32_t>(slot.key & 0xFFFFFFFF), slot.merge);
+  }
+  uint64_t key = (static_cast<uint64_t>(left) << 32) |
+                 static_cast<uint32_t>(right);
+  size_t mask = slots_.size() - 1;
+  for (size_t i = slotOf(key);; i = (i + 1) & mask) {
+    if (slots_[i].key == key) {
+      slots_[i].merge = merge;
+      return;
+    }
+    if (slots_[i].key == emptyKey) {
+      slots_[i] = {key, merge};
+      ++used_;
+      return;
+    }
+  }
+}
+
+const Bpe::Merge *Bpe::MergeTable::find(int32_t left, int32_t right) const {
+  if (slots_.empty())
+    return nullptr;
+  uint64_t key = (static_cast<uint64_t>(left) << 32) |
+                 static_cast<uint32_t>(right);
+  size_t mask = slots_.size() - 1;
+  for (size_t i = slotOf(key);; i = (i + 1) & mask) {
+    if (slots_[i].key == key)
+      return &slots_[i].merge;
+    if (slots_[i].key == emptyKey)
+      return nullptr;
   }
 }
 
@@ -122,7 +182,7 @@ void Bpe::addMerge(const JsonNode &where, uint32_t rank,
   if (newId < 0)
     where.fail("merged token '" + merged + "' is not in the vocabulary");
   // A repeated pair keeps its last rank, as Hugging Face's map does.
-  merges_[pairKey(leftId, rightId)] = {rank, newId};
+  merges_.set(leftId, rightId, {rank, newId});
 }
 
 int32_t Bpe::tokenToId(std::string_view token) const {
@@ -195,7 +255,8 @@ std::vector<int32_t> Bpe::mergeWord(const std::string &word) const {
       piece += *suffix_;
     pos += bytes;
 
-    int32_t id = tokenToId(piece);
+    uint32_t cp = bytes <= 2 ? decodeUtf8(piece, 0) : 0x800;
+    int32_t id = cp < charIds_.size() ? charIds_[cp] : tokenToId(piece);
     if (id >= 0) {
       if (pendingUnk >= 0)
         add(pendingUnk, pendingBytes);
@@ -239,11 +300,10 @@ std::vector<int32_t> Bpe::mergeWord(const std::string &word) const {
   auto consider = [&](int32_t left) {
     if (left < 0 || symbols[left].next < 0)
       return;
-    auto it = merges_.find(
-        pairKey(symbols[left].id, symbols[symbols[left].next].id));
-    if (it != merges_.end())
-      queue.push({it->second.rank, static_cast<size_t>(left),
-                  it->second.newId});
+    const Merge *merge =
+        merges_.find(symbols[left].id, symbols[symbols[left].next].id);
+    if (merge)
+      queue.push({merge->rank, static_cast<size_t>(left), merge->newId});
   };
   for (size_t i = 0; i + 1 < symbols.size(); ++i)
     consider(static_cast<int32_t>(i));
@@ -254,8 +314,8 @@ std::vector<int32_t> Bpe::mergeWord(const std::string &word) const {
     if (left.bytes == 0 || left.next < 0)
       continue;
     Symbol &right = symbols[left.next];
-    auto it = merges_.find(pairKey(left.id, right.id));
-    if (it == merges_.end() || it->second.newId != top.newId)
+    const Merge *merge = merges_.find(left.id, right.id);
+    if (!merge || merge->newId != top.newId)
       continue;
     left.id = top.newId;
     left.bytes += right.bytes;

@@ -39,10 +39,28 @@ private:
     uint32_t rank;
     int32_t newId;
   };
-  static uint64_t pairKey(int32_t left, int32_t right) {
-    return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) |
-           static_cast<uint32_t>(right);
-  }
+  // (left id, right id) -> merge, open addressing: the merge loop's lookups
+  // are most of the encoding time, and a node-based map misses the cache.
+  class MergeTable {
+  public:
+    void reserve(size_t count);
+    // Inserts or replaces.
+    void set(int32_t left, int32_t right, Merge merge);
+    const Merge *find(int32_t left, int32_t right) const;
+
+  private:
+    struct Slot {
+      uint64_t key = emptyKey;
+      Merge merge{};
+    };
+    static constexpr uint64_t emptyKey = ~uint64_t{0}; // ids are < 2^31
+    size_t slotOf(uint64_t key) const {
+      return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+    }
+    std::vector<Slot> slots_;
+    size_t used_ = 0;
+    int shift_ = 64;
+  };
   void readVocab(const JsonNode &vocab);
   void readMerges(const JsonNode &merges);
   void addMerge(const JsonNode &where, uint32_t rank, const std::string &left,
@@ -52,7 +70,11 @@ private:
   std::deque<std::string> storage_; // owns the strings the maps view
   std::unordered_map<std::string_view, int32_t> vocab_;
   std::unordered_map<int32_t, const std::string *> byId_;
-  std::unordered_map<uint64_t, Merge> merges_;
+  MergeTable merges_;
+  // Ids of the one-character tokens below U+0800 (the byte-level alphabet
+  // among them), -1 where none: the first step of every word without a
+  // hash lookup per character. Empty with a subword prefix or suffix.
+  std::vector<int32_t> charIds_;
   int32_t maxId_ = -1;
 
   std::optional<std::string> unkToken_;
