@@ -41,9 +41,9 @@ struct Regex::Code {
 Regex::Regex(const std::string &pattern, bool literal,
              const std::string &where)
     : code_(std::make_unique<Code>()) {
-  uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK;
-  if (literal)
-    options |= PCRE2_LITERAL;
+  // PCRE2 refuses UCP with LITERAL; a literal needs no character classes.
+  uint32_t options = PCRE2_UTF | PCRE2_NO_UTF_CHECK |
+                     (literal ? PCRE2_LITERAL : PCRE2_UCP);
   if (findInvalidUtf8(pattern) != std::string_view::npos)
     fail(BITNET_ERR_FORMAT, where + ": pattern is not valid UTF-8");
   int error = 0;
