@@ -239,8 +239,8 @@ std::vector<int32_t> Bpe::mergeWord(const std::string &word) const {
   auto unkId = [&] {
     int32_t id = tokenToId(*unkToken_);
     if (id < 0)
-      fail(BITNET_ERR_FORMAT,
-           "unk_token '" + *unkToken_ + "' is not in the vocabulary");
+      fail(BITNET_ERR_FORMAT, "model.unk_token: '" + *unkToken_ +
+                                  "' is not in the vocabulary");
     return id;
   };
 
