@@ -12,6 +12,7 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   libclang-rt-22-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  nlohmann-json3-dev libpcre2-dev
   python3-onnx python3-numpy python3-torch
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user
 )
@@ -33,13 +34,19 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# onnxruntime-node, pinned in test/e2e/tools/package.json. Its install script
-# downloads GPU binaries and fails offline; the CPU library is bundled.
+# The test oracles pinned in test/e2e/tools/package.json: onnxruntime-node
+# and Hugging Face tokenizers with the Llama 3 tokenizer.json. Install
+# scripts are skipped: onnxruntime-node's downloads GPU binaries and fails
+# offline; its CPU library and the tokenizers binaries are in the packages.
+# Installed again whenever the lock file differs from the one installed.
 node_dir="$build/node"
-if [[ ! -d "$node_dir/node_modules/onnxruntime-node" ]]; then
+lock="$root/test/e2e/tools/package-lock.json"
+if ! cmp -s "$lock" "$node_dir/installed-lock.json" ||
+   [[ ! -d "$node_dir/node_modules/onnxruntime-node" ]]; then
   mkdir -p "$node_dir"
-  cp "$root/test/e2e/tools/package.json" "$root/test/e2e/tools/package-lock.json" "$node_dir/"
+  cp "$root/test/e2e/tools/package.json" "$lock" "$node_dir/"
   (cd "$node_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  cp "$lock" "$node_dir/installed-lock.json"
 fi
 
 if [[ ! -f "$build/build.ninja" ]]; then
