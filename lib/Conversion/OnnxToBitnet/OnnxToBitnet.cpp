@@ -164,9 +164,19 @@ struct RaiseBitLinear : RewritePattern {
     if (perGroup)
       scaleShape.back() = inputShape.back() / quant->groupSize;
 
+    // Codes outside int8 (the pre-non-linearity [0, 128]) are i16, whose
+    // sums fit int32 for K < 2^16 (the matmul verifier's bound).
+    bool codesFitI8 = quant->clipMin >= -128 && quant->clipMax <= 127;
+    if (!codesFitI8 && weights->cols > 65535)
+      return keepOnFloatPath(
+          op, "the activation codes need i16 and the reduction length K = " +
+                  std::to_string(weights->cols) +
+                  " exceeds 65535, the most whose sums int32 holds",
+          rewriter);
     auto quantizeOp = QuantizeActivationsOp::create(
         rewriter, loc,
-        RankedTensorType::get(inputShape, rewriter.getI8Type()),
+        RankedTensorType::get(inputShape, codesFitI8 ? rewriter.getI8Type()
+                                                     : rewriter.getI16Type()),
         RankedTensorType::get(scaleShape, rewriter.getF32Type()),
         quant->shift ? RankedTensorType::get(scaleShape, rewriter.getF32Type())
                      : Type(),
@@ -178,7 +188,21 @@ struct RaiseBitLinear : RewritePattern {
         rewriter.getI64IntegerAttr(quant->clipMax),
         quant->reciprocal ? rewriter.getUnitAttr() : UnitAttr(),
         perGroup ? rewriter.getI64IntegerAttr(quant->groupSize) : IntegerAttr(),
-        quant->shift ? rewriter.getUnitAttr() : UnitAttr());
+        quant->shift ? rewriter.getUnitAttr() : UnitAttr(),
+        quant->shiftedAbsmax ? rewriter.getUnitAttr() : UnitAttr(),
+        quant->divide ? rewriter.getUnitAttr() : UnitAttr());
+
+    // Per group: partial sums per group (k_group), each rescaled by its
+    // group's activation scale; the rescale sums them.
+    int64_t kGroup = perGroup ? quant->groupSize : 0;
+    // The eta correction before the MatMul: W (q / s + eta) = W q / s +
+    // eta * rowsum(W).
+    Value eta, rowSums;
+    if (quant->shift && quant->dequantized) {
+      eta = quantizeOp.getEta();
+      rowSums = createRowSums(rewriter, loc, weights->values, weights->rows,
+                              weights->cols, kGroup);
+    }
 
     auto weightType = RankedTensorType::get({weights->rows, weights->cols},
                                             rewriter.getI8Type());
@@ -190,9 +214,6 @@ struct RaiseBitLinear : RewritePattern {
         rewriter, loc, weightType,
         cast<TypedAttr>(createConstantAttr(weightType, std::move(ternaryBytes),
                                            "ternary")));
-    // Per group: partial sums per group (k_group), each rescaled by its
-    // group's activation scale; the rescale sums them.
-    int64_t kGroup = perGroup ? quant->groupSize : 0;
     SmallVector<int64_t> accShape(resultType.getShape());
     if (perGroup)
       accShape.push_back(inputShape.back() / kGroup);
@@ -201,9 +222,10 @@ struct RaiseBitLinear : RewritePattern {
                                         quantizeOp.getQuantized(), ternary,
                                         kGroup);
 
-    // Dequantized spelling: y = acc * s / scale. Unrounded spelling: the
-    // MatMul saw x * range / absmax ~ q * range / 127, independent of the
-    // runtime scale, which the graph itself multiplies back afterwards.
+    // Dequantized spelling: y = acc * s / scale (+ the eta correction).
+    // Unrounded spelling: the MatMul saw x * range / absmax ~ q * range /
+    // qmax, independent of the runtime scale, which the graph itself
+    // multiplies back afterwards.
     Value actScale = quantizeOp.getScale();
     if (!quant->dequantized) {
       actScale = createF32Constant(rewriter, loc,
@@ -215,7 +237,8 @@ struct RaiseBitLinear : RewritePattern {
         rewriter, loc, {static_cast<int64_t>(weightScales.size())},
         weightScales);
     rewriter.replaceOpWithNewOp<RescaleOp>(op, resultType, acc, actScale,
-                                           weightScaleValue, createBias());
+                                           weightScaleValue, eta, rowSums,
+                                           createBias());
     return success();
   }
 
