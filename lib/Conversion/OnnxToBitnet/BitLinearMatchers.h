@@ -27,7 +27,25 @@ struct TernaryWeights {
   float scale = 0.0f;
   /// One scale per output row when the rows differ (else empty, `scale`).
   std::vector<float> rowScales;
+  /// [rows, cols / blockSize] scales of blocks of `blockSize` along K when a
+  /// row's blocks differ (else empty): the rescale applies them to partial
+  /// sums (k_group = blockSize).
+  std::vector<float> blockScales;
+  int64_t blockSize = 0;
+
+  /// The rescale's weight scale: [1], [rows] or [rows, cols / blockSize].
+  SmallVector<int64_t> getScaleShape() const;
+  std::vector<float> getScales() const;
+  /// k_group of the matmul the block scales need (0: none).
+  int64_t getKGroup() const { return blockScales.empty() ? 0 : blockSize; }
 };
+
+/// Sets the scales of `weights` from per-block ones ([rows, blocks] for
+/// blocks of `blockSize` along K): one per row when a row's blocks share it,
+/// else the blocks, which need K to be a multiple of `blockSize` (else
+/// failure with `reason`).
+LogicalResult setBlockScales(TernaryWeights &weights, std::vector<float> scales,
+                             int64_t blockSize, std::string &reason);
 
 /// Reads a float weight constant laid out [K, N] (`transposed` = false, as
 /// MatMul's B) or [N, K] (`transposed` = true, as Gemm's B with transB) and
@@ -38,6 +56,26 @@ struct TernaryWeights {
 FailureOr<TernaryWeights> analyzeTernaryWeights(ElementsAttr weights,
                                                 bool transposed,
                                                 std::string &reason);
+
+/// Whether `op` is a DequantizeLinear with `block_size` (opset 21) whose
+/// operands are constants: onnx-fold-constants leaves it for recognition
+/// when it is a MatMul or Gemm weight blocked along K.
+bool isConstantBlockedDequantize(onnx_ir::DequantizeLinearOp op);
+
+/// Reads a constant blocked DequantizeLinear weight laid out [K, N] (MatMul's
+/// B, `transposed` = false) or [N, K] (Gemm's B with transB) with blocks
+/// along K: ternary when every code minus its zero point is -1, 0 or +1; the
+/// scales are per block ([N, K / block_size]) or, when a row's blocks share
+/// one, per row. On failure, `reason` says why.
+FailureOr<TernaryWeights>
+analyzeBlockedDequantize(onnx_ir::DequantizeLinearOp op, bool transposed,
+                         std::string &reason);
+
+/// The f32 constant a blocked DequantizeLinear computes (float(code - zp) *
+/// scale, as onnx-fold-constants and onnxruntime do), or null when `op` is
+/// not a constant f32 blocked DequantizeLinear of rank 2.
+Value foldBlockedDequantize(onnx_ir::DequantizeLinearOp op,
+                            PatternRewriter &rewriter);
 
 /// How a BitLinear's activations reach its MatMul.
 struct ActivationQuantization {

@@ -411,25 +411,11 @@ struct LowerMatMulNBits : OpRewritePattern<MicrosoftMatMulNBitsOp> {
                                         RankedTensorType resultType,
                                         std::string &reason,
                                         PatternRewriter &rewriter) {
-    bool rowScales = true;
-    for (int64_t r = 0; r < w.n && rowScales; ++r)
-      for (int64_t b = 1; b < w.blocks && rowScales; ++b)
-        rowScales = w.scales[r * w.blocks + b] == w.scales[r * w.blocks];
-    SmallVector<int64_t> scaleShape{w.n};
-    std::vector<float> scales;
-    int64_t kGroup = 0;
-    if (rowScales || w.blocks == 1) {
-      for (int64_t r = 0; r < w.n; ++r)
-        scales.push_back(w.scales[r * w.blocks]);
-    } else if (w.k % w.blockSize == 0) {
-      scales = w.scales;
-      scaleShape.push_back(w.blocks);
-      kGroup = w.blockSize;
-    } else {
-      reason = "the per-block scales differ within a row and K is not a "
-               "multiple of block_size (the last block is partial)";
+    TernaryWeights scales;
+    scales.rows = w.n;
+    scales.cols = w.k;
+    if (failed(setBlockScales(scales, w.scales, w.blockSize, reason)))
       return failure();
-    }
     std::vector<int8_t> codes(w.levels.size());
     for (size_t i = 0; i < codes.size(); ++i)
       codes[i] = static_cast<int8_t>(w.levels[i]);
@@ -437,8 +423,9 @@ struct LowerMatMulNBits : OpRewritePattern<MicrosoftMatMulNBitsOp> {
     if (isa<NoneType>(bias.getType()))
       bias = Value();
     return createWeightOnlyTernary(rewriter, op.getLoc(), op.getA(),
-                                   resultType, w.n, w.k, codes, scaleShape,
-                                   scales, kGroup, bias);
+                                   resultType, w.n, w.k, codes,
+                                   scales.getScaleShape(), scales.getScales(),
+                                   scales.getKGroup(), bias);
   }
 
   /// A = MatMul(A, dequant(B)^T) (+ bias), dequantized here as onnxruntime
