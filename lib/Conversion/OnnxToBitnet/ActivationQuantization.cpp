@@ -266,10 +266,17 @@ FailureOr<ActivationQuantization> matchUnrounded(ClipOp clip,
       clamped = div.getB();
     }
   }
-  FailureOr<AbsmaxScale> absmax = failure();
+  // A plain struct and a flag rather than FailureOr: gcc 12 warns that the
+  // copy into an empty FailureOr may read uninitialized members.
+  AbsmaxScale absmax;
+  bool found = false;
   bool reciprocal = false;
   if (input && clamped && q && *q > 0.0) {
-    absmax = matchClampedAbsmax(clamped, reason);
+    FailureOr<AbsmaxScale> matched = matchClampedAbsmax(clamped, reason);
+    if (succeeded(matched)) {
+      absmax = *matched;
+      found = true;
+    }
   } else if (auto mul = scaled.getDefiningOp<MulOp>()) {
     for (auto [a, b] : {std::pair(mul.getA(), mul.getB()),
                         std::pair(mul.getB(), mul.getA())}) {
@@ -280,15 +287,16 @@ FailureOr<ActivationQuantization> matchUnrounded(ClipOp clip,
         q = quantScale->qmax;
         absmax = quantScale->absmax;
         reciprocal = quantScale->reciprocal;
+        found = true;
       }
     }
   }
-  if (failed(absmax)) {
+  if (!found) {
     if (reason.empty())
       reason = "the activation is not x * Q / absmax(x)";
     return failure();
   }
-  if (absmax->input != input) {
+  if (absmax.input != input) {
     reason = "the absmax is taken of another value than the one quantized";
     return failure();
   }
@@ -302,8 +310,8 @@ FailureOr<ActivationQuantization> matchUnrounded(ClipOp clip,
   }
   ActivationQuantization result;
   result.input = input;
-  result.granularity = absmax->granularity;
-  result.eps = absmax->eps;
+  result.granularity = absmax.granularity;
+  result.eps = absmax.eps;
   result.reciprocal = reciprocal;
   // The graph's own grid where int8 holds it (Q = 128 as in the paper: q in
   // [-128, 127], so only the largest element moves by more than half a

@@ -132,8 +132,8 @@ std::optional<Granularity> getReduceMinGranularity(onnx_ir::ReduceMinOp op,
 /// g = Clip/Max(ReduceMax(Abs(input)), eps) (or no eps).
 struct AbsmaxScale {
   Value input;
-  Granularity granularity;
-  float eps;
+  Granularity granularity = Granularity::PerTensor;
+  float eps = 0.0f;
   /// g itself.
   Value clamped;
 };
@@ -142,8 +142,8 @@ FailureOr<AbsmaxScale> matchClampedAbsmax(Value value, std::string &reason);
 /// S = Div(Q, g) | Mul(Reciprocal(g), Q).
 struct QuantScale {
   AbsmaxScale absmax;
-  float qmax;
-  bool reciprocal;
+  float qmax = 0.0f;
+  bool reciprocal = false;
 };
 FailureOr<QuantScale> matchQuantScale(Value value, std::string &reason);
 
