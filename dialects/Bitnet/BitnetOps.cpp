@@ -178,6 +178,10 @@ LogicalResult QuantizeActivationsOp::verify() {
     return emitOpError("an eta result must be present exactly with shift");
   if (getEta() && getEta().getType() != getScale().getType())
     return emitOpError("eta must have the type of scale");
+  if (getShiftedAbsmax() && !getShift())
+    return emitOpError("shifted_absmax needs shift");
+  if (getDivide() && getReciprocal())
+    return emitOpError("divide and reciprocal are exclusive");
   if (getClipMin() > getClipMax())
     return emitOpError("clip range [")
            << getClipMin() << ", " << getClipMax() << "] is empty";

@@ -52,7 +52,17 @@ def Bitnet_QuantizeActivationsOp : Bitnet_Op<"quantize_activations", [Pure]> {
     `eta` (the shape of `scale`) = min(x) over the same elements, and
     q = clamp(round_half_even((x - eta) * scale), clip_min, clip_max) with
     the scale still from max(|x|), so x ~ q / scale + eta; the values are
-    non-negative and the clip range is typically [0, 127] or [0, 255].
+    non-negative and the clip range is typically [0, 127], [0, 128] or
+    [0, 255]. With `shifted_absmax` (needs `shift`) m = max(|x - eta|),
+    the absmax of the shifted values, instead (BitNet's pre-non-linearity
+    quantizer read with gamma taken after the shift); it is computed as
+    max(x) - eta, which is the same f32 value (rounding is monotone and
+    x - eta >= 0).
+
+    With `divide` the product is formed first and divided once,
+    q = clamp(round_half_even(((x - eta) * qmax) / max(m, eps)), ...), as a
+    graph spelling `(x - eta) * Q / gamma` computes it (not with
+    `reciprocal`); `scale` is still qmax / max(m, eps).
 
     `quantized` is i8 when [clip_min, clip_max] lies in [-128, 127], else
     i16 (which must then hold it): a range such as [0, 255] or [0, 128]
@@ -74,7 +84,8 @@ def Bitnet_QuantizeActivationsOp : Bitnet_Op<"quantize_activations", [Pure]> {
                    Bitnet_I64Attr:$clip_min, Bitnet_I64Attr:$clip_max,
                    UnitAttr:$reciprocal,
                    OptionalAttr<Bitnet_I64Attr>:$group_size,
-                   UnitAttr:$shift);
+                   UnitAttr:$shift, UnitAttr:$shifted_absmax,
+                   UnitAttr:$divide);
   let results = (outs TensorOf<[I8, I16]>:$quantized, TensorOf<[F32]>:$scale,
                  Optional<TensorOf<[F32]>>:$eta);
   let assemblyFormat = [{

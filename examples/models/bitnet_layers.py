@@ -173,24 +173,60 @@ class BitLinearW1(nn.Linear):
 class BitLinearW1Shift(BitLinearW1):
     """BitNet W1 layer for activations before a non-linearity (the paper's shifted form).
 
-    * ``eta = min(x)``, ``gamma = max|x|`` per tensor (floored at EPS);
-      ``x~ = clamp((x - eta) * Qb / gamma, eps, Qb - eps)``: non-negative, no rounding;
+    * ``eta = min(x)`` per tensor (or per token with ``per_token``);
+      ``gamma = max|x|`` (``gamma_from="x"``) or ``max|x - eta|`` (``"shifted"``),
+      floored at EPS;
+      ``x~ = clamp((x - eta) * Qb / gamma, clip_lo, clip_hi)``: non-negative, not
+      rounded by default (the paper), or ``rounding="after_clip"`` / ``"before_clip"``;
+      the clip bounds default to the paper's ``[eps, Qb - eps]``;
     * weights as :class:`BitLinearW1`;
-    * the shift is undone after the product:
-      ``y = F.linear(x~, Wb) * beta * gamma / Qb + eta * beta * rowsum(Wb)`` (+ bias).
+    * the shift, ``eta_correction``:
+      ``"after"`` ``y = F.linear(x~, Wb) * beta * gamma / Qb + eta * beta * rowsum(Wb)``,
+      ``"before"`` ``y = F.linear(x~ * gamma / Qb + eta, Wb) * beta`` (the same in real
+      arithmetic), ``"none"`` ``y = F.linear(x~, Wb) * beta * gamma / Qb`` (not undone);
+      then + bias.
 
     No LayerNorm: this layer models the quantizer, the input is whatever feeds it.
     """
 
+    def __init__(self, in_features, out_features, bias=True, use_ste=True, gamma_from="x",
+                 eta_correction="after", clip_lo=None, clip_hi=None, rounding="none",
+                 per_token=False):
+        super().__init__(in_features, out_features, bias=bias, use_ste=use_ste)
+        self.gamma_from = gamma_from
+        self.eta_correction = eta_correction
+        self.clip_lo = self.eps if clip_lo is None else clip_lo
+        self.clip_hi = self.qb - self.eps if clip_hi is None else clip_hi
+        self.rounding = rounding
+        self.per_token = per_token
+
+    def reduce(self, v, fn):
+        """``fn`` ("min" or "max") over the tensor, or over the last axis keeping it."""
+        if self.per_token:
+            return getattr(v, fn)(dim=-1, keepdim=True).values
+        return getattr(v, fn)()
+
     def forward(self, x):
-        eta = x.min()
-        gamma = x.abs().max().clamp(min=self.eps)
-        scaled = (x - eta) * self.qb / gamma
-        xq = scaled.clamp(self.eps, self.qb - self.eps)
+        eta = self.reduce(x, "min")
+        centred = x - eta
+        gamma = self.reduce((x if self.gamma_from == "x" else centred).abs(), "max")
+        gamma = gamma.clamp(min=self.eps)
+        scaled = centred * self.qb / gamma
+        if self.rounding == "before_clip":
+            xq = scaled.round().clamp(self.clip_lo, self.clip_hi)
+        else:
+            xq = scaled.clamp(self.clip_lo, self.clip_hi)
+            if self.rounding == "after_clip":
+                xq = xq.round()
         if self.use_ste:
             xq = ste(scaled, xq)
         wb, beta = self.binarize_weight(self.weight)
-        y = F.linear(xq, wb) * beta * gamma / self.qb + eta * beta * wb.sum(dim=1)
+        if self.eta_correction == "before":
+            y = F.linear(xq * gamma / self.qb + eta, wb) * beta
+        else:
+            y = F.linear(xq, wb) * beta * gamma / self.qb
+            if self.eta_correction == "after":
+                y = y + eta * beta * wb.sum(dim=1)
         if self.bias is not None:
             y = y + self.bias
         return y

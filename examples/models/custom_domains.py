@@ -12,12 +12,16 @@ BitLinear) the equivalent graph in standard ONNX ops that onnxruntime can run:
              [--shift]           (activation_shift = 1: eta = min x, unsigned codes)
              [--spelled-out]     (standard ops: Abs/ReduceMax/Max/Div/Mul/
                                   Round/Clip/Div/MatMul; per_token/per_tensor/none)
-             [--weight-form float|cast-mul|dql|dql-uint8]   (spelled-out weights:
-                                  {-s,0,+s} floats, int8 codes Cast then Mul by
-                                  scale, int8 codes through DequantizeLinear
-                                  (scalar scale, or per column with axis 1 for
-                                  --row-scales), or uint8 codes {127,128,129}
-                                  with zero point 128 through DequantizeLinear)
+             [--weight-form float|cast-mul|dql|dql-uint8|dql-blocked]
+                                 (spelled-out weights: {-s,0,+s} floats, int8
+                                  codes Cast then Mul by scale, int8 codes
+                                  through DequantizeLinear (scalar scale, or per
+                                  column with axis 1 for --row-scales), uint8
+                                  codes {127,128,129} with zero point 128
+                                  through DequantizeLinear, or int8 codes
+                                  through DequantizeLinear-21 with one scale
+                                  per block of --block-size along K (opset 21;
+                                  onnx 1.12's checker does not know it))
              [--near-miss floor|clip|code2]   (spelled-out: Floor for Round,
                                   clip to 2^b, or one weight code 2: not a
                                   BitLinear, stays float)
@@ -81,6 +85,7 @@ def spelled_out(args, codes, scale, bias, bias_inits, x, y):
     none: xq = x.  Then y = xq @ (codes * scale)^T (+ B).
     """
     levels = 1 << (args.act_bits - 1)
+    opset = 21 if args.weight_form == "dql-blocked" else 17
     consts = {
         "eps": np.array(args.eps, F32), "qmax": np.array(levels - 1, F32),
         "lo": np.array(-levels, F32), "hi": np.array(levels - 1, F32),
@@ -90,6 +95,18 @@ def spelled_out(args, codes, scale, bias, bias_inits, x, y):
     if args.weight_form == "float":
         # Already-quantized float weights {-s, 0, +s} (per row with --row-scales).
         consts["wt"] = (codes.astype(F32) * scale.reshape(-1, 1)).T.copy()
+    elif args.weight_form == "dql-blocked":
+        # int8 codes [K, N], one scale per block of block_size along K and
+        # output column: x_scale [ceil(K / block_size), N], axis 0.
+        codes_kn = codes.T.astype(np.int8).copy()
+        if args.near_miss == "code2":
+            codes_kn[0, 0] = 2
+        blocks = -(-codes_kn.shape[0] // args.block_size)
+        consts["codes"] = codes_kn
+        consts["scale"] = np.random.default_rng(args.seed + 7).uniform(
+            0.02, 0.2, size=(blocks, codes_kn.shape[1])).astype(F32)
+        nodes.append(helper.make_node("DequantizeLinear", ["codes", "scale"], ["wt"],
+                                      axis=0, block_size=args.block_size))
     elif args.weight_form in ("dql", "dql-uint8"):
         # Integer codes [K, N] through DequantizeLinear: a scalar scale, or
         # one per output column (axis 1 of B) with --row-scales.
@@ -117,10 +134,15 @@ def spelled_out(args, codes, scale, bias, bias_inits, x, y):
     act = "x"
     if args.mode in ("per_token", "per_tensor"):
         per_token = args.mode == "per_token"
+        # ReduceMax takes its axes as an input from opset 18 on.
+        axes_input = per_token and opset >= 18
+        if axes_input:
+            inits.append(numpy_helper.from_array(np.array([-1], np.int64), "axes"))
         nodes += [
             helper.make_node("Abs", ["x"], ["ax"]),
-            helper.make_node("ReduceMax", ["ax"], ["m"], keepdims=1 if per_token else 0,
-                             **({"axes": [-1]} if per_token else {})),
+            helper.make_node("ReduceMax", ["ax"] + (["axes"] if axes_input else []), ["m"],
+                             keepdims=1 if per_token else 0,
+                             **({"axes": [-1]} if per_token and not axes_input else {})),
             helper.make_node("Max", ["m", "eps"], ["g"]),
             helper.make_node("Div", ["qmax", "g"], ["s"]),
             helper.make_node("Mul", ["x", "s"], ["xs"]),
@@ -137,7 +159,10 @@ def spelled_out(args, codes, scale, bias, bias_inits, x, y):
     else:
         nodes.append(helper.make_node("MatMul", [act, "wt"], ["y"]))
     graph = helper.make_graph(nodes, "bitlinear_spelled_out", [x], [y], inits)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    if opset >= 21:
+        model.ir_version = 10
+    return model
 
 
 def pack_low_first(values, bits, row_bytes):
@@ -221,9 +246,11 @@ def main(argv=None):
     p.add_argument("--near-miss", choices=("floor", "clip", "code2"),
                    help="--spelled-out: Floor instead of Round, a clip range past int8, or a weight"
                         " code 2 (dql forms) (stays float)")
-    p.add_argument("--weight-form", default="float", choices=("float", "cast-mul", "dql", "dql-uint8"),
+    p.add_argument("--weight-form", default="float",
+                   choices=("float", "cast-mul", "dql", "dql-uint8", "dql-blocked"),
                    help="--spelled-out weights: float {-s, 0, +s} initializer, int8 codes Cast then Mul,"
-                        " or int8 / uint8 codes through DequantizeLinear")
+                        " int8 / uint8 codes through DequantizeLinear, or int8 codes with block"
+                        " scales (--block-size) through DequantizeLinear-21")
     p.add_argument("--bits", type=int, default=2)
     p.add_argument("--block-size", type=int, default=16)
     p.add_argument("--not-ternary", action="store_true")
@@ -232,7 +259,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     model = make_bitlinear(args, rng) if args.kind == "bitlinear" else make_nbits(args, rng)
-    if args.spelled_out:
+    if args.spelled_out and args.weight_form != "dql-blocked":
         onnx.checker.check_model(model)
     onnx.save(model, args.out)
     if args.save_input:

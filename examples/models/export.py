@@ -46,7 +46,10 @@ def build_model(args):
         return BitLinearW1(args.in_features, args.out_features, bias=args.bias, use_ste=use_ste)
     if args.model == "bitlinear_w1_shift":
         return BitLinearW1Shift(args.in_features, args.out_features, bias=args.bias,
-                                use_ste=use_ste)
+                                use_ste=use_ste, gamma_from=args.gamma_from,
+                                eta_correction=args.eta_correction, clip_lo=args.clip_lo,
+                                clip_hi=args.clip_hi, rounding=args.rounding.replace("-", "_"),
+                                per_token=args.per_token)
     raise SystemExit(f"export.py: unknown model {args.model!r}")
 
 
@@ -102,6 +105,17 @@ def main(argv=None):
     p.add_argument("--no-ste", action="store_true", help="drop the straight-through estimator adds")
     p.add_argument("--act-group-size", type=int, default=0,
                    help="bitlinear158: one activation scale per group of G features (0: per token)")
+    shift = p.add_argument_group("bitlinear_w1_shift (the pre-non-linearity quantizer)")
+    shift.add_argument("--gamma-from", choices=("x", "shifted"), default="x",
+                       help="gamma = max|x| or max|x - eta|")
+    shift.add_argument("--eta-correction", choices=("after", "before", "none"), default="after",
+                       help="undo the shift after the MatMul (+ eta beta rowsum), before it "
+                            "(x~ gamma / Qb + eta), or not")
+    shift.add_argument("--clip-lo", type=float, default=None, help="default eps (1e-5)")
+    shift.add_argument("--clip-hi", type=float, default=None, help="default Qb - eps")
+    shift.add_argument("--rounding", choices=("none", "after-clip", "before-clip"),
+                       default="none", help="the paper does not round")
+    shift.add_argument("--per-token", action="store_true", help="eta and gamma per token")
     p.add_argument("--opset", type=int, default=17)
     p.add_argument("--dynamic-batch", action="store_true", help="make dim 0 of x and y symbolic")
     p.add_argument("--constant-folding", action="store_true",

@@ -71,6 +71,31 @@ private:
   uint64_t pendingBytes = 0;
 };
 
+/// Whether `op` is a DequantizeLinear with `block_size` (opset 21) along K
+/// of the weight of every MatMul or Gemm it feeds. Recognition
+/// (convert-onnx-to-bitnet) reads those itself: folded, the block scales
+/// would only survive as one magnitude per row and block, which is not a
+/// ternary weight; packed, they scale per-block partial sums. It folds them
+/// where the layer stays float.
+bool isBlockedLinearWeight(Operation *op) {
+  auto dequantize = dyn_cast<DequantizeLinearOp>(op);
+  if (!dequantize || dequantize.getBlockSize() <= 0 || op->use_empty())
+    return false;
+  auto type = dyn_cast<RankedTensorType>(dequantize.getY().getType());
+  if (!type || type.getRank() != 2 || !type.getElementType().isF32())
+    return false;
+  int64_t axis = dequantize.getAxis() < 0 ? dequantize.getAxis() + 2
+                                          : dequantize.getAxis();
+  return llvm::all_of(op->getUses(), [&](OpOperand &use) {
+    if (use.getOperandNumber() != 1)
+      return false;
+    if (isa<MatMulOp>(use.getOwner()))
+      return axis == 0;
+    auto gemm = dyn_cast<GemmOp>(use.getOwner());
+    return gemm && axis == (gemm.getTransB() ? 1 : 0);
+  });
+}
+
 /// Replaces an onnx op whose operands are all constants (or `none`) by the
 /// constant it computes.
 struct FoldConstantOperands : RewritePattern {
@@ -84,6 +109,9 @@ struct FoldConstantOperands : RewritePattern {
     if (!isa<OnnxDialect>(op->getDialect()) || isa<ConstantOp, NoValueOp>(op) ||
         op->getNumResults() != 1)
       return failure();
+    if (isBlockedLinearWeight(op))
+      return rewriter.notifyMatchFailure(
+          op, "a blocked weight is left for BitLinear recognition");
     auto declaredType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!declaredType)
       return rewriter.notifyMatchFailure(op, "result is not a ranked tensor");

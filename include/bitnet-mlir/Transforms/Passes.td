@@ -26,6 +26,10 @@ def OnnxFoldConstantsPass : Pass<"onnx-fold-constants", "func::FuncOp"> {
     Float arithmetic is evaluated in double and rounded to the element type
     after every op, which gives the correctly rounded float32 result for
     + - * / and sqrt.
+
+    Not folded: an f32 `DequantizeLinear` with `block_size` along K of the
+    weight of the MatMul or Gemm it feeds. `convert-onnx-to-bitnet` packs it
+    with its per-block scales (or folds it where the layer stays float).
   }];
   let options = [
     Option<"maxElements", "max-elements", "int64_t", "1 << 26",

@@ -3,9 +3,13 @@
 // quantize_activations: linalg.generic ops on tensors,
 //   absmax[r] = max over the shared elements of |x|          (reduction)
 //   eta[r]    = min over the shared elements of x            (`shift` only)
-//   scale[r]  = qmax / max(absmax[r], eps)                    (f32)
-//               or (1 / max(absmax[r], eps)) * qmax          (`reciprocal`)
+//   m[r]      = absmax[r], or max(x) - eta[r]      (`shifted_absmax`: the
+//               same f32 value as max |x - eta|, rounding being monotone)
+//   scale[r]  = qmax / max(m[r], eps)                         (f32)
+//               or (1 / max(m[r], eps)) * qmax               (`reciprocal`)
 //   q         = clamp(roundeven((x - eta[r]) * scale[r]), clip_min, clip_max)
+//               or roundeven(((x - eta[r]) * qmax) / max(m[r], eps))
+//                                                             (`divide`)
 // (without `shift`: x * scale[r]) converted to i8 or i16, where r indexes the
 // leading dims (per_token), nothing (per_tensor), or the leading dims and
 // the group (per_group: x is first expanded to [..., K / G, G], which makes
@@ -160,10 +164,14 @@ struct QuantizeActivationsLowering
               .getResult(0);
         };
 
-    // absmax = max(|x|) with 0 as the neutral element (|x| >= 0).
+    // absmax = max(|x|) with 0 as the neutral element (|x| >= 0); with
+    // shifted_absmax, max(x) from -inf (eta is subtracted below).
+    bool shiftedAbsmax = op.getShiftedAbsmax();
     Value absmax = reduce(
-        0.0f, [](OpBuilder &nb, Location loc, Value value, Value acc) -> Value {
-          Value magnitude = math::AbsFOp::create(nb, loc, value);
+        shiftedAbsmax ? -std::numeric_limits<float>::infinity() : 0.0f,
+        [&](OpBuilder &nb, Location loc, Value value, Value acc) -> Value {
+          Value magnitude =
+              shiftedAbsmax ? value : math::AbsFOp::create(nb, loc, value);
           return arith::MaximumFOp::create(nb, loc, magnitude, acc);
         });
     // eta = min(x) from +inf (NaN propagates, as in absmax).
@@ -175,44 +183,61 @@ struct QuantizeActivationsLowering
             return arith::MinimumFOp::create(nb, loc, value, acc);
           });
 
-    // scale = qmax / max(absmax, eps), or (1 / max(absmax, eps)) * qmax.
+    // scale = qmax / max(m, eps), or (1 / max(m, eps)) * qmax, with m =
+    // absmax or max(x) - eta; with divide, also the floor max(m, eps).
     int64_t scaleRank = scaleDims.size();
     AffineMap scaleIdentity =
         AffineMap::getMultiDimIdentityMap(scaleRank, context);
     Value qmax = arith::ConstantOp::create(b, op.getQmaxAttr());
     Value eps = arith::ConstantOp::create(b, op.getEpsAttr());
     bool reciprocal = op.getReciprocal();
+    bool divide = op.getDivide();
     Value one = reciprocal
                     ? arith::ConstantOp::create(b, b.getF32FloatAttr(1.0f))
                     : Value();
-    Value scale =
-        linalg::GenericOp::create(
-            b, reducedType, ValueRange{absmax},
-            ValueRange{emptyTensor(b, scaleSizes, f32)},
-            ArrayRef<AffineMap>{scaleIdentity, scaleIdentity},
-            parallelIterators(scaleRank),
-            [&](OpBuilder &nb, Location loc, ValueRange args) {
-              Value floor = arith::MaximumFOp::create(nb, loc, args[0], eps);
-              Value scale;
-              if (reciprocal) {
-                Value inverse = arith::DivFOp::create(nb, loc, one, floor);
-                scale = arith::MulFOp::create(nb, loc, inverse, qmax);
-              } else {
-                scale = arith::DivFOp::create(nb, loc, qmax, floor);
-              }
-              linalg::YieldOp::create(nb, loc, scale);
-            })
-            .getResult(0);
+    SmallVector<Value> scaleInputs = {absmax};
+    if (shiftedAbsmax)
+      scaleInputs.push_back(eta);
+    SmallVector<Value> scaleOutputs = {emptyTensor(b, scaleSizes, f32)};
+    SmallVector<Type> scaleTypes = {reducedType};
+    if (divide) {
+      scaleOutputs.push_back(emptyTensor(b, scaleSizes, f32));
+      scaleTypes.push_back(reducedType);
+    }
+    SmallVector<AffineMap> scaleMaps(
+        scaleInputs.size() + scaleOutputs.size(), scaleIdentity);
+    auto scaleOp = linalg::GenericOp::create(
+        b, scaleTypes, scaleInputs, scaleOutputs, scaleMaps,
+        parallelIterators(scaleRank),
+        [&](OpBuilder &nb, Location loc, ValueRange args) {
+          Value m = shiftedAbsmax
+                        ? arith::SubFOp::create(nb, loc, args[0], args[1])
+                        : args[0];
+          Value floor = arith::MaximumFOp::create(nb, loc, m, eps);
+          Value scale;
+          if (reciprocal) {
+            Value inverse = arith::DivFOp::create(nb, loc, one, floor);
+            scale = arith::MulFOp::create(nb, loc, inverse, qmax);
+          } else {
+            scale = arith::DivFOp::create(nb, loc, qmax, floor);
+          }
+          SmallVector<Value> yielded = {scale};
+          if (divide)
+            yielded.push_back(floor);
+          linalg::YieldOp::create(nb, loc, yielded);
+        });
+    Value scale = scaleOp.getResult(0);
 
-    // q = clamp(roundeven((x - eta) * scale), clip_min, clip_max) as i8 or
-    // i16. The clamp uses maxnumf/minnumf, so a NaN product clamps to
-    // clip_min.
+    // q = clamp(roundeven((x - eta) * scale), clip_min, clip_max) (with
+    // divide, ((x - eta) * qmax) / floor) as i8 or i16. The clamp uses
+    // maxnumf/minnumf, so a NaN product clamps to clip_min.
     Value clipMin = arith::ConstantOp::create(
         b, b.getF32FloatAttr(static_cast<float>(op.getClipMin())));
     Value clipMax = arith::ConstantOp::create(
         b, b.getF32FloatAttr(static_cast<float>(op.getClipMax())));
     Type quantizedElement = quantizedType.getElementType();
-    SmallVector<Value> operands = {x, scale};
+    // args: x, scale (or, with divide, the floor) (, eta).
+    SmallVector<Value> operands = {x, divide ? scaleOp.getResult(1) : scale};
     SmallVector<AffineMap> maps = {identity, toScale};
     if (shift) {
       operands.push_back(eta);
@@ -228,7 +253,13 @@ struct QuantizeActivationsLowering
               Value value = args[0];
               if (shift)
                 value = arith::SubFOp::create(nb, loc, value, args[2]);
-              Value scaled = arith::MulFOp::create(nb, loc, value, args[1]);
+              Value scaled;
+              if (divide) {
+                Value product = arith::MulFOp::create(nb, loc, value, qmax);
+                scaled = arith::DivFOp::create(nb, loc, product, args[1]);
+              } else {
+                scaled = arith::MulFOp::create(nb, loc, value, args[1]);
+              }
               Value rounded = math::RoundEvenOp::create(nb, loc, scaled);
               Value low = arith::MaxNumFOp::create(nb, loc, rounded, clipMin);
               Value clamped = arith::MinNumFOp::create(nb, loc, low, clipMax);

@@ -15,7 +15,8 @@
 //
 // Every constant is checked: Q > 0, eps >= 0, lo/hi integers inside int8 for
 // the rounded form, and |lo|, |hi| within 1e-4 of Q for the unrounded one;
-// anything else is a near miss that stays on the float path.
+// anything else is a near miss that stays on the float path. The shifted
+// (pre-non-linearity) family is matched first, in PreNonlinearity.cpp.
 //
 //===----------------------------------------------------------------------===//
 #include "BitLinearMatchers.h"
@@ -31,10 +32,8 @@ using namespace mlir;
 using namespace mlir::bitnet;
 using namespace mlir::onnx_ir;
 
-namespace {
-
 /// The value of a constant with a single element.
-std::optional<double> getScalar(Value value) {
+std::optional<double> bitnet::getScalar(Value value) {
   ElementsAttr attr = getConstantElements(value);
   if (!attr || attr.getNumElements() != 1)
     return std::nullopt;
@@ -46,7 +45,7 @@ std::optional<double> getScalar(Value value) {
 }
 
 /// Looks through `p + (q - p)` (either operand order of the Add) to `q`.
-Value peelStraightThrough(Value value) {
+Value bitnet::peelStraightThrough(Value value) {
   auto add = value.getDefiningOp<AddOp>();
   if (!add)
     return value;
@@ -58,6 +57,8 @@ Value peelStraightThrough(Value value) {
   }
   return value;
 }
+
+namespace {
 
 /// If `op` is a binary op of type `OpTy` with `value` as one operand,
 /// returns the other operand.
@@ -94,14 +95,17 @@ std::optional<Granularity> getReduceGranularity(ReduceOpTy reduce,
   return std::nullopt;
 }
 
-struct AbsmaxScale {
-  Value input;
-  Granularity granularity;
-  float eps;
-};
+} // namespace
+
+std::optional<Granularity>
+bitnet::getReduceMinGranularity(ReduceMinOp op, int64_t rank) {
+  return getReduceGranularity(op, rank);
+}
 
 /// Matches g = Clip/Max(ReduceMax(Abs(x)), eps) (or no eps).
-FailureOr<AbsmaxScale> matchClampedAbsmax(Value value, std::string &reason) {
+FailureOr<AbsmaxScale> bitnet::matchClampedAbsmax(Value value,
+                                                  std::string &reason) {
+  Value clamped = value;
   double eps = 0.0;
   if (auto clip = value.getDefiningOp<ClipOp>()) {
     std::optional<double> lo = getScalar(clip.getMin());
@@ -169,17 +173,13 @@ FailureOr<AbsmaxScale> matchClampedAbsmax(Value value, std::string &reason) {
              "(per token) nor all (per tensor)";
     return failure();
   }
-  return AbsmaxScale{abs.getX(), granularity, static_cast<float>(eps)};
+  return AbsmaxScale{abs.getX(), granularity, static_cast<float>(eps),
+                     clamped};
 }
 
-struct QuantScale {
-  AbsmaxScale absmax;
-  float qmax;
-  bool reciprocal;
-};
-
 /// Matches S = Div(Q, g) | Mul(Reciprocal(g), Q).
-FailureOr<QuantScale> matchQuantScale(Value value, std::string &reason) {
+FailureOr<QuantScale> bitnet::matchQuantScale(Value value,
+                                              std::string &reason) {
   Value clamped;
   std::optional<double> q;
   bool reciprocal = false;
@@ -205,6 +205,8 @@ FailureOr<QuantScale> matchQuantScale(Value value, std::string &reason) {
     return failure();
   return QuantScale{*absmax, static_cast<float>(*q), reciprocal};
 }
+
+namespace {
 
 bool isIntegral(double v) { return std::nearbyint(v) == v; }
 
@@ -264,10 +266,17 @@ FailureOr<ActivationQuantization> matchUnrounded(ClipOp clip,
       clamped = div.getB();
     }
   }
-  FailureOr<AbsmaxScale> absmax = failure();
+  // A plain struct and a flag rather than FailureOr: gcc 12 warns that the
+  // copy into an empty FailureOr may read uninitialized members.
+  AbsmaxScale absmax;
+  bool found = false;
   bool reciprocal = false;
   if (input && clamped && q && *q > 0.0) {
-    absmax = matchClampedAbsmax(clamped, reason);
+    FailureOr<AbsmaxScale> matched = matchClampedAbsmax(clamped, reason);
+    if (succeeded(matched)) {
+      absmax = *matched;
+      found = true;
+    }
   } else if (auto mul = scaled.getDefiningOp<MulOp>()) {
     for (auto [a, b] : {std::pair(mul.getA(), mul.getB()),
                         std::pair(mul.getB(), mul.getA())}) {
@@ -278,63 +287,22 @@ FailureOr<ActivationQuantization> matchUnrounded(ClipOp clip,
         q = quantScale->qmax;
         absmax = quantScale->absmax;
         reciprocal = quantScale->reciprocal;
+        found = true;
       }
     }
   }
-  if (failed(absmax)) {
+  if (!found) {
     if (reason.empty())
       reason = "the activation is not x * Q / absmax(x)";
     return failure();
   }
-  // Pre-non-linearity variant: (x - eta) * Q / absmax(x), eta = min(x) over
-  // the elements sharing the scale, clipped to [eps, Q - eps].
-  bool shift = false;
-  if (absmax->input != input) {
-    auto sub = input.getDefiningOp<SubOp>();
-    auto reduceMin = sub ? sub.getB().getDefiningOp<ReduceMinOp>()
-                         : ReduceMinOp();
-    auto type = sub ? dyn_cast<RankedTensorType>(sub.getA().getType())
-                    : RankedTensorType();
-    if (!reduceMin || sub.getA() != absmax->input ||
-        reduceMin.getData() != sub.getA() || !type ||
-        getReduceGranularity(reduceMin, type.getRank()) !=
-            absmax->granularity) {
-      reason = "the absmax is taken of another value than the one quantized "
-               "(nor is it x - min(x) with the min over the absmax's axes)";
-      return failure();
-    }
-    shift = true;
-    input = sub.getA();
+  if (absmax.input != input) {
+    reason = "the absmax is taken of another value than the one quantized";
+    return failure();
   }
   std::optional<double> lo = getScalar(clip.getMin());
   std::optional<double> hi = getScalar(clip.getMax());
   double tolerance = 1e-4 * *q;
-  if (shift && (!lo || !hi || *lo < 0.0 || *lo > tolerance ||
-                std::fabs(*hi - *q) > tolerance)) {
-    reason = "the shifted activation clip range is not [0, Q] for the "
-             "scale's Q";
-    return failure();
-  }
-  if (shift) {
-    ActivationQuantization result;
-    result.input = input;
-    result.granularity = absmax->granularity;
-    result.eps = absmax->eps;
-    result.reciprocal = reciprocal;
-    result.shift = true;
-    // Non-negative values on the graph's grid; Q = 128 rounds the largest
-    // to 128, which int8 clips to 127 as for W1 (docs/bitlinear.md).
-    result.qmax = static_cast<float>(*q);
-    result.clipMin = 0;
-    result.clipMax = std::min<int64_t>(127, static_cast<int64_t>(*q));
-    if (*q > 128.0) {
-      result.qmax = 127.0f;
-      result.clipMax = 127;
-    }
-    result.dequantized = false;
-    result.range = static_cast<float>(*q);
-    return result;
-  }
   if (!lo || !hi || std::fabs(*hi - *q) > tolerance ||
       std::fabs(*lo + *q) > tolerance) {
     reason = "the activation clip range is not [-Q, Q] for the scale's Q";
@@ -342,8 +310,8 @@ FailureOr<ActivationQuantization> matchUnrounded(ClipOp clip,
   }
   ActivationQuantization result;
   result.input = input;
-  result.granularity = absmax->granularity;
-  result.eps = absmax->eps;
+  result.granularity = absmax.granularity;
+  result.eps = absmax.eps;
   result.reciprocal = reciprocal;
   // The graph's own grid where int8 holds it (Q = 128 as in the paper: q in
   // [-128, 127], so only the largest element moves by more than half a
@@ -410,6 +378,12 @@ FailureOr<ActivationQuantization> matchGrouped(ReshapeOp merge,
 FailureOr<ActivationQuantization>
 bitnet::matchActivationQuantization(Value activation, std::string &reason) {
   Value value = peelStraightThrough(activation);
+  bool shifted = false;
+  FailureOr<ActivationQuantization> preNonlinearity =
+      matchPreNonlinearity(value, shifted, reason);
+  if (shifted)
+    return preNonlinearity;
+  reason.clear();
   if (auto merge = value.getDefiningOp<ReshapeOp>())
     return matchGrouped(merge, reason);
   if (auto div = value.getDefiningOp<DivOp>())

@@ -74,6 +74,26 @@ Value bitnet::createWeightOnlyTernary(PatternRewriter &rewriter, Location loc,
   return WeightRescaleOp::create(rewriter, loc, resultType, acc, scale, bias);
 }
 
+Value bitnet::createRowSums(PatternRewriter &rewriter, Location loc,
+                           ArrayRef<int8_t> codes, int64_t rows, int64_t cols,
+                           int64_t kGroup) {
+  // rowsum[n (, g)] of the codes undoes the shift: W (q / s + eta) =
+  // W q / s + eta * rowsum(W).
+  int64_t groups = kGroup > 0 ? cols / kGroup : 1;
+  int64_t width = kGroup > 0 ? kGroup : cols;
+  std::vector<int32_t> sums(rows * groups, 0);
+  for (int64_t n = 0; n < rows; ++n)
+    for (int64_t c = 0; c < cols; ++c)
+      sums[n * groups + c / width] += codes[n * cols + c];
+  SmallVector<int64_t> sumShape = {rows};
+  if (kGroup > 0)
+    sumShape.push_back(groups);
+  auto sumType = RankedTensorType::get(sumShape, rewriter.getI32Type());
+  return arith::ConstantOp::create(
+      rewriter, loc, sumType,
+      DenseElementsAttr::get(sumType, ArrayRef<int32_t>(sums)));
+}
+
 namespace {
 
 /// The float values of a constant, in row-major order.
@@ -204,22 +224,8 @@ struct RaiseBitLinearNode : OpRewritePattern<BitnetBitLinearOp> {
     Value scale = createF32Constant(rewriter, loc, {scaleCount}, *weightScale);
     Value eta, rowSums;
     if (shift) {
-      // rowsum[n (, g)] of the codes undoes the shift: W (q / s + eta) =
-      // W q / s + eta * rowsum(W).
-      int64_t k = codesType.getDimSize(1);
-      int64_t groups = kGroup > 0 ? k / kGroup : 1;
-      int64_t width = kGroup > 0 ? kGroup : k;
-      std::vector<int32_t> sums(rows * groups, 0);
-      for (int64_t n = 0; n < rows; ++n)
-        for (int64_t c = 0; c < k; ++c)
-          sums[n * groups + c / width] += values[n * k + c];
-      SmallVector<int64_t> sumShape = {rows};
-      if (kGroup > 0)
-        sumShape.push_back(groups);
-      auto sumType = RankedTensorType::get(sumShape, rewriter.getI32Type());
-      rowSums = arith::ConstantOp::create(
-          rewriter, loc, sumType,
-          DenseElementsAttr::get(sumType, ArrayRef<int32_t>(sums)));
+      rowSums = createRowSums(rewriter, loc, values, rows,
+                              codesType.getDimSize(1), kGroup);
       eta = quantize.getEta();
     }
     rewriter.replaceOpWithNewOp<RescaleOp>(op, resultType, acc, actScale,
@@ -405,25 +411,11 @@ struct LowerMatMulNBits : OpRewritePattern<MicrosoftMatMulNBitsOp> {
                                         RankedTensorType resultType,
                                         std::string &reason,
                                         PatternRewriter &rewriter) {
-    bool rowScales = true;
-    for (int64_t r = 0; r < w.n && rowScales; ++r)
-      for (int64_t b = 1; b < w.blocks && rowScales; ++b)
-        rowScales = w.scales[r * w.blocks + b] == w.scales[r * w.blocks];
-    SmallVector<int64_t> scaleShape{w.n};
-    std::vector<float> scales;
-    int64_t kGroup = 0;
-    if (rowScales || w.blocks == 1) {
-      for (int64_t r = 0; r < w.n; ++r)
-        scales.push_back(w.scales[r * w.blocks]);
-    } else if (w.k % w.blockSize == 0) {
-      scales = w.scales;
-      scaleShape.push_back(w.blocks);
-      kGroup = w.blockSize;
-    } else {
-      reason = "the per-block scales differ within a row and K is not a "
-               "multiple of block_size (the last block is partial)";
+    TernaryWeights scales;
+    scales.rows = w.n;
+    scales.cols = w.k;
+    if (failed(setBlockScales(scales, w.scales, w.blockSize, reason)))
       return failure();
-    }
     std::vector<int8_t> codes(w.levels.size());
     for (size_t i = 0; i < codes.size(); ++i)
       codes[i] = static_cast<int8_t>(w.levels[i]);
@@ -431,8 +423,9 @@ struct LowerMatMulNBits : OpRewritePattern<MicrosoftMatMulNBitsOp> {
     if (isa<NoneType>(bias.getType()))
       bias = Value();
     return createWeightOnlyTernary(rewriter, op.getLoc(), op.getA(),
-                                   resultType, w.n, w.k, codes, scaleShape,
-                                   scales, kGroup, bias);
+                                   resultType, w.n, w.k, codes,
+                                   scales.getScaleShape(), scales.getScales(),
+                                   scales.getKGroup(), bias);
   }
 
   /// A = MatMul(A, dequant(B)^T) (+ bias), dequantized here as onnxruntime

@@ -34,6 +34,8 @@ namespace {
 struct LinearOperands {
   Value activation;
   ElementsAttr weights;
+  /// Or a constant blocked DequantizeLinear (left unfolded for this).
+  DequantizeLinearOp blockedWeights;
   bool weightsTransposed = false; // weights stored [N, K]
   float alpha = 1.0f;
   ElementsAttr bias;              // null: none
@@ -65,6 +67,11 @@ FailureOr<LinearOperands> getLinearOperands(Operation *op,
     }
   }
   if (!matchPattern(weights, m_Constant(&operands.weights))) {
+    auto dequantize = weights.getDefiningOp<DequantizeLinearOp>();
+    if (dequantize && isConstantBlockedDequantize(dequantize)) {
+      operands.blockedWeights = dequantize;
+      return operands;
+    }
     reason = "the weights are not constant";
     return failure();
   }
@@ -98,8 +105,12 @@ struct RaiseBitLinear : RewritePattern {
           op, "the activation and result must be ranked with equal ranks",
           rewriter);
 
-    FailureOr<TernaryWeights> weights = analyzeTernaryWeights(
-        operands->weights, operands->weightsTransposed, reason);
+    FailureOr<TernaryWeights> weights =
+        operands->blockedWeights
+            ? analyzeBlockedDequantize(operands->blockedWeights,
+                                       operands->weightsTransposed, reason)
+            : analyzeTernaryWeights(operands->weights,
+                                    operands->weightsTransposed, reason);
     if (failed(weights))
       return keepOnFloatPath(op, reason, rewriter);
     SmallVector<float> bias;
@@ -115,12 +126,13 @@ struct RaiseBitLinear : RewritePattern {
         return keepOnFloatPath(op, "the bias is not a floating-point constant",
                                rewriter);
     }
-    // One scale, or one per output row, times Gemm's alpha.
-    SmallVector<float> weightScales;
-    if (weights->rowScales.empty())
-      weightScales.push_back(weights->scale * operands->alpha);
-    for (float scale : weights->rowScales)
-      weightScales.push_back(scale * operands->alpha);
+    // One scale, one per output row, or one per row and block of K, times
+    // Gemm's alpha; blocks need their own partial sums (k_group).
+    SmallVector<int64_t> weightScaleShape = weights->getScaleShape();
+    std::vector<float> weightScales = weights->getScales();
+    for (float &scale : weightScales)
+      scale *= operands->alpha;
+    int64_t weightKGroup = weights->getKGroup();
     Location loc = op->getLoc();
     auto createBias = [&]() -> Value {
       if (bias.empty())
@@ -143,9 +155,8 @@ struct RaiseBitLinear : RewritePattern {
                                rewriter);
       Value result = createWeightOnlyTernary(
           rewriter, loc, operands->activation, resultType, weights->rows,
-          weights->cols, weights->values,
-          {static_cast<int64_t>(weightScales.size())}, weightScales,
-          /*kGroup=*/0, createBias());
+          weights->cols, weights->values, weightScaleShape, weightScales,
+          weightKGroup, createBias());
       rewriter.replaceOp(op, result);
       return success();
     }
@@ -164,9 +175,25 @@ struct RaiseBitLinear : RewritePattern {
     if (perGroup)
       scaleShape.back() = inputShape.back() / quant->groupSize;
 
+    if (perGroup && weightKGroup > 0 && weightKGroup != quant->groupSize)
+      return keepOnFloatPath(
+          op, "the activation groups (" + std::to_string(quant->groupSize) +
+                  ") differ from the weight blocks (" +
+                  std::to_string(weightKGroup) + ")",
+          rewriter);
+    // Codes outside int8 (the pre-non-linearity [0, 128]) are i16, whose
+    // sums fit int32 for K < 2^16 (the matmul verifier's bound).
+    bool codesFitI8 = quant->clipMin >= -128 && quant->clipMax <= 127;
+    if (!codesFitI8 && weights->cols > 65535)
+      return keepOnFloatPath(
+          op, "the activation codes need i16 and the reduction length K = " +
+                  std::to_string(weights->cols) +
+                  " exceeds 65535, the most whose sums int32 holds",
+          rewriter);
     auto quantizeOp = QuantizeActivationsOp::create(
         rewriter, loc,
-        RankedTensorType::get(inputShape, rewriter.getI8Type()),
+        RankedTensorType::get(inputShape, codesFitI8 ? rewriter.getI8Type()
+                                                     : rewriter.getI16Type()),
         RankedTensorType::get(scaleShape, rewriter.getF32Type()),
         quant->shift ? RankedTensorType::get(scaleShape, rewriter.getF32Type())
                      : Type(),
@@ -178,7 +205,22 @@ struct RaiseBitLinear : RewritePattern {
         rewriter.getI64IntegerAttr(quant->clipMax),
         quant->reciprocal ? rewriter.getUnitAttr() : UnitAttr(),
         perGroup ? rewriter.getI64IntegerAttr(quant->groupSize) : IntegerAttr(),
-        quant->shift ? rewriter.getUnitAttr() : UnitAttr());
+        quant->shift ? rewriter.getUnitAttr() : UnitAttr(),
+        quant->shiftedAbsmax ? rewriter.getUnitAttr() : UnitAttr(),
+        quant->divide ? rewriter.getUnitAttr() : UnitAttr());
+
+    // Per group: partial sums per group (k_group), each rescaled by its
+    // group's activation scale (and weight block scale); the rescale sums
+    // them.
+    int64_t kGroup = perGroup ? quant->groupSize : weightKGroup;
+    // The eta correction before the MatMul: W (q / s + eta) = W q / s +
+    // eta * rowsum(W).
+    Value eta, rowSums;
+    if (quant->shift && quant->dequantized) {
+      eta = quantizeOp.getEta();
+      rowSums = createRowSums(rewriter, loc, weights->values, weights->rows,
+                              weights->cols, kGroup);
+    }
 
     auto weightType = RankedTensorType::get({weights->rows, weights->cols},
                                             rewriter.getI8Type());
@@ -190,20 +232,18 @@ struct RaiseBitLinear : RewritePattern {
         rewriter, loc, weightType,
         cast<TypedAttr>(createConstantAttr(weightType, std::move(ternaryBytes),
                                            "ternary")));
-    // Per group: partial sums per group (k_group), each rescaled by its
-    // group's activation scale; the rescale sums them.
-    int64_t kGroup = perGroup ? quant->groupSize : 0;
     SmallVector<int64_t> accShape(resultType.getShape());
-    if (perGroup)
-      accShape.push_back(inputShape.back() / kGroup);
+    if (kGroup > 0)
+      accShape.push_back(weights->cols / kGroup);
     auto accType = RankedTensorType::get(accShape, rewriter.getI32Type());
     Value acc = TernaryMatmulOp::create(rewriter, loc, accType,
                                         quantizeOp.getQuantized(), ternary,
                                         kGroup);
 
-    // Dequantized spelling: y = acc * s / scale. Unrounded spelling: the
-    // MatMul saw x * range / absmax ~ q * range / 127, independent of the
-    // runtime scale, which the graph itself multiplies back afterwards.
+    // Dequantized spelling: y = acc * s / scale (+ the eta correction).
+    // Unrounded spelling: the MatMul saw x * range / absmax ~ q * range /
+    // qmax, independent of the runtime scale, which the graph itself
+    // multiplies back afterwards.
     Value actScale = quantizeOp.getScale();
     if (!quant->dequantized) {
       actScale = createF32Constant(rewriter, loc,
@@ -211,19 +251,29 @@ struct RaiseBitLinear : RewritePattern {
       for (float &scale : weightScales)
         scale *= quant->range / quant->qmax;
     }
-    Value weightScaleValue = createF32Constant(
-        rewriter, loc, {static_cast<int64_t>(weightScales.size())},
-        weightScales);
+    Value weightScaleValue =
+        createF32Constant(rewriter, loc, weightScaleShape, weightScales);
     rewriter.replaceOpWithNewOp<RescaleOp>(op, resultType, acc, actScale,
-                                           weightScaleValue, createBias());
+                                           weightScaleValue, eta, rowSums,
+                                           createBias());
     return success();
   }
 
   /// Reports a MatMul with constant weights that stays float (an error in
-  /// strict mode) and fails the match.
+  /// strict mode) and fails the match; a blocked DequantizeLinear weight left
+  /// for recognition is folded to its float constant then (as
+  /// onnx-fold-constants would have), so that it is not dequantized at run
+  /// time.
   LogicalResult keepOnFloatPath(Operation *op, StringRef reason,
                                 PatternRewriter &rewriter) const {
-    return reportFloatPath(op, reason, strict, rewriter);
+    LogicalResult reported = reportFloatPath(op, reason, strict, rewriter);
+    auto dequantize = op->getOperand(1).getDefiningOp<DequantizeLinearOp>();
+    Value folded =
+        dequantize ? foldBlockedDequantize(dequantize, rewriter) : Value();
+    if (!folded)
+      return reported;
+    rewriter.modifyOpInPlace(op, [&] { op->setOperand(1, folded); });
+    return success();
   }
 
   bool strict;

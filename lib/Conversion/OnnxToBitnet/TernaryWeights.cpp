@@ -129,3 +129,44 @@ bitnet::analyzeTernaryWeights(ElementsAttr weights, bool transposed,
   result.scale = static_cast<float>(magnitudeSum / nonZero);
   return result;
 }
+
+SmallVector<int64_t> TernaryWeights::getScaleShape() const {
+  if (!blockScales.empty())
+    return {rows, cols / blockSize};
+  if (!rowScales.empty())
+    return {rows};
+  return {1};
+}
+
+std::vector<float> TernaryWeights::getScales() const {
+  if (!blockScales.empty())
+    return blockScales;
+  if (!rowScales.empty())
+    return rowScales;
+  return {scale};
+}
+
+LogicalResult bitnet::setBlockScales(TernaryWeights &weights,
+                                     std::vector<float> scales,
+                                     int64_t blockSize, std::string &reason) {
+  int64_t blocks = (weights.cols + blockSize - 1) / blockSize;
+  bool rowsShare = true;
+  for (int64_t r = 0; r < weights.rows && rowsShare; ++r)
+    for (int64_t b = 1; b < blocks && rowsShare; ++b)
+      rowsShare = scales[r * blocks + b] == scales[r * blocks];
+  if (rowsShare || blocks == 1) {
+    weights.rowScales.clear();
+    for (int64_t r = 0; r < weights.rows; ++r)
+      weights.rowScales.push_back(scales[r * blocks]);
+    weights.scale = weights.rowScales.front();
+    return success();
+  }
+  if (weights.cols % blockSize != 0) {
+    reason = "the per-block scales differ within a row and K is not a "
+             "multiple of block_size (the last block is partial)";
+    return failure();
+  }
+  weights.blockScales = std::move(scales);
+  weights.blockSize = blockSize;
+  return success();
+}

@@ -373,6 +373,43 @@ func.func @quantize_group_shift(%x: tensor<2x8xf32>) -> (tensor<2x8xi16>, tensor
 
 // -----
 
+// shifted_absmax and divide (BitNet's pre-non-linearity quantizer with gamma
+// = max |x - eta| spelled (x - eta) * Q / gamma): max(x) from -inf, min(x);
+// one generic gives the scale qmax / max(max - eta, eps) and the floor
+// max(max - eta, eps); q divides ((x - eta) * qmax) by the floor.
+// CHECK-LABEL: func @quantize_shifted_divide
+// CHECK: %[[NEGINF:[a-zA-Z0-9_]+]] = arith.constant 0xFF800000 : f32
+// CHECK: linalg.fill ins(%[[NEGINF]] : f32)
+// CHECK: %[[MAX:[a-zA-Z0-9_]+]] = linalg.generic {{.*}} ins(%arg0 : tensor<2x8xf32>)
+// CHECK-NOT: math.absf
+// CHECK: arith.maximumf
+// CHECK: %[[ETA:[a-zA-Z0-9_]+]] = linalg.generic {{.*}} ins(%arg0 : tensor<2x8xf32>)
+// CHECK: arith.minimumf
+// CHECK: %[[QMAX:[a-zA-Z0-9_]+]] = arith.constant 1.280000e+02 : f32
+// CHECK: %[[EPS:[a-zA-Z0-9_]+]] = arith.constant 9.99999974E-6 : f32
+// CHECK: %[[SF:[a-zA-Z0-9_]+]]:2 = linalg.generic {{.*}} ins(%[[MAX]], %[[ETA]] : tensor<2xf32>, tensor<2xf32>)
+// CHECK: %[[M:[a-zA-Z0-9_]+]] = arith.subf
+// CHECK: %[[FLOOR:[a-zA-Z0-9_]+]] = arith.maximumf %[[M]], %[[EPS]] : f32
+// CHECK: %[[SCALE:[a-zA-Z0-9_]+]] = arith.divf %[[QMAX]], %[[FLOOR]] : f32
+// CHECK: linalg.yield %[[SCALE]], %[[FLOOR]] : f32, f32
+// CHECK: linalg.generic {{.*}} ins(%arg0, %[[SF]]#1, %[[ETA]] : tensor<2x8xf32>, tensor<2xf32>, tensor<2xf32>)
+// CHECK: ^bb0(%[[IN:[a-zA-Z0-9_]+]]: f32, %[[F:[a-zA-Z0-9_]+]]: f32, %[[E:[a-zA-Z0-9_]+]]: f32, %{{.*}}: i16):
+// CHECK: %[[SHIFTED:[a-zA-Z0-9_]+]] = arith.subf %[[IN]], %[[E]] : f32
+// CHECK: %[[P:[a-zA-Z0-9_]+]] = arith.mulf %[[SHIFTED]], %[[QMAX]] : f32
+// CHECK: arith.divf %[[P]], %[[F]] : f32
+// CHECK: math.roundeven
+// CHECK: arith.fptosi %{{.*}} : f32 to i16
+// CHECK: tensor.expand_shape %[[SF]]#0
+func.func @quantize_shifted_divide(%x: tensor<2x8xf32>) -> (tensor<2x8xi16>, tensor<2x1xf32>, tensor<2x1xf32>) {
+  %q, %s, %e = bitnet.quantize_activations %x per_token {shift,
+      shifted_absmax, divide, qmax = 128.0 : f32, eps = 1.0e-5 : f32,
+      clip_min = 0 : i64, clip_max = 128 : i64}
+      : tensor<2x8xf32> -> tensor<2x8xi16>, tensor<2x1xf32>, tensor<2x1xf32>
+  return %q, %s, %e : tensor<2x8xi16>, tensor<2x1xf32>, tensor<2x1xf32>
+}
+
+// -----
+
 // Grouped rescale with shift: one generic over [4, 3, 2] reducing the group
 // dim into a zero-filled [4, 3]; per group float(acc) * ws / as +
 // (eta * ws) * float(rowsum); the bias is added by a second generic.

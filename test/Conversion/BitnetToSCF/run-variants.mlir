@@ -16,10 +16,11 @@
 //   K * 2^-24 * sum |x|), unpacked ternary_matmul on f32 with k_group and
 //   on i16: integers exact;
 // - quantize_activations per_group, shift (i8 [0, 127], i16 [0, 255]),
-//   i16 [-128, 128], reciprocal: integers exact, scales and eta to the 6
-//   digits printMemrefF32 prints;
+//   i16 [-128, 128], reciprocal, and the pre-non-linearity readings
+//   shifted_absmax and divide (i16 [0, 128], i8 [0, 64]): integers exact,
+//   scales and eta to the 6 digits printMemrefF32 prints;
 // - rescale with shift, grouped (per-block weight scales, per-group or
 //   per-token act scales), weight_rescale ungrouped and grouped;
 // - a grouped W1 pre-non-linearity BitLinear chain.
 
-// CHECK: bitnet_ref: 35 memrefs match
+// CHECK: bitnet_ref: 44 memrefs match

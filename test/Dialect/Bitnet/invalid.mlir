@@ -553,6 +553,26 @@ func.func @quantize_eta_type(%x: tensor<4x8xf32>) {
 
 // -----
 
+func.func @quantize_shifted_absmax_no_shift(%x: tensor<4x8xf32>) {
+  // expected-error @below {{shifted_absmax needs shift}}
+  %q, %s = bitnet.quantize_activations %x per_token {shifted_absmax,
+      qmax = 128.0 : f32, eps = 1.0e-5 : f32, clip_min = -128 : i64,
+      clip_max = 127 : i64} : tensor<4x8xf32> -> tensor<4x8xi8>, tensor<4x1xf32>
+  return
+}
+
+// -----
+
+func.func @quantize_divide_reciprocal(%x: tensor<4x8xf32>) {
+  // expected-error @below {{divide and reciprocal are exclusive}}
+  %q, %s = bitnet.quantize_activations %x per_token {divide, reciprocal,
+      qmax = 128.0 : f32, eps = 1.0e-5 : f32, clip_min = -128 : i64,
+      clip_max = 127 : i64} : tensor<4x8xf32> -> tensor<4x8xi8>, tensor<4x1xf32>
+  return
+}
+
+// -----
+
 func.func @quantize_i8_range(%x: tensor<4x8xf32>) {
   // expected-error @below {{clip range [0, 255] must lie within int8 [-128, 127] for an i8 result}}
   %q, %s, %e = bitnet.quantize_activations %x per_token {shift,

@@ -25,6 +25,7 @@ func.func @packed_constant() {
 // CHECK: bitnet.quantize_activations %{{.*}} per_token {clip_max = 127 : i64, clip_min = -128 : i64, eps = 9.99999974E-6 : f32, qmax = 1.270000e+02 : f32} : tensor<4x64xf32> -> tensor<4x64xi8>, tensor<4x1xf32>
 // CHECK: bitnet.quantize_activations %{{.*}} per_tensor {{.*}}reciprocal{{.*}} : tensor<2x3x8xf32> -> tensor<2x3x8xi8>, tensor<1x1x1xf32>
 // CHECK: bitnet.quantize_activations %{{.*}} per_token {{.*}} : tensor<?x8xf32> -> tensor<?x8xi8>, tensor<?x1xf32>
+// CHECK: bitnet.quantize_activations %{{.*}} per_tensor {clip_max = 128 : i64, clip_min = 0 : i64, divide, eps = 9.99999974E-6 : f32, qmax = 1.280000e+02 : f32, shift, shifted_absmax} : tensor<4x64xf32> -> tensor<4x64xi16>, tensor<1x1xf32>, tensor<1x1xf32>
 func.func @quantize_activations(%x: tensor<4x64xf32>, %y: tensor<2x3x8xf32>,
                                 %z: tensor<?x8xf32>) {
   %q, %s = bitnet.quantize_activations %x per_token {qmax = 127.0 : f32,
@@ -36,6 +37,10 @@ func.func @quantize_activations(%x: tensor<4x64xf32>, %y: tensor<2x3x8xf32>,
   %q3, %s3 = bitnet.quantize_activations %z per_token {qmax = 127.0 : f32,
       eps = 1.0e-5 : f32, clip_min = -128 : i64, clip_max = 127 : i64}
       : tensor<?x8xf32> -> tensor<?x8xi8>, tensor<?x1xf32>
+  %q4, %s4, %e4 = bitnet.quantize_activations %x per_tensor {shift,
+      shifted_absmax, divide, qmax = 128.0 : f32, eps = 1.0e-5 : f32,
+      clip_min = 0 : i64, clip_max = 128 : i64}
+      : tensor<4x64xf32> -> tensor<4x64xi16>, tensor<1x1xf32>, tensor<1x1xf32>
   return
 }
 

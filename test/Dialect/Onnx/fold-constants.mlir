@@ -112,3 +112,34 @@ func.func @dequantize_linear() -> (tensor<3xf32>, tensor<2x2xf32>, tensor<2x3xf3
   %d = onnx.DequantizeLinear(%k, %ks, %none) {axis = 1 : i64, block_size = 2 : i64} : (tensor<2x3xi16>, tensor<2x2xf32>, none) -> tensor<2x3xf32>
   return %a, %b, %d : tensor<3xf32>, tensor<2x2xf32>, tensor<2x3xf32>
 }
+
+// -----
+
+// A blocked DequantizeLinear (blocks along K) feeding a MatMul's or Gemm's
+// weight is left for BitLinear recognition, which packs it with its block
+// scales; blocked along N, or with another user, it folds.
+// CHECK-LABEL: func @blocked_weight_left
+// CHECK: %[[DQ:.*]] = onnx.DequantizeLinear(%{{.*}}) {axis = 0 : i64, block_size = 2 : i64}
+// CHECK: onnx.MatMul(%arg0, %[[DQ]])
+// CHECK: %[[GDQ:.*]] = onnx.DequantizeLinear(%{{.*}}) {block_size = 2 : i64}
+// CHECK: onnx.Gemm(%arg0, %[[GDQ]], %{{.*}}) {transB = 1 : i64}
+// CHECK-NOT: onnx.DequantizeLinear
+func.func @blocked_weight_left(%x: tensor<1x4xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<4x2xf32>) {
+  %none = onnx.NoValue
+  %c = onnx.Constant {value = dense<[[1, -1], [0, 1], [-1, 0], [1, 1]]> : tensor<4x2xi8>} : tensor<4x2xi8>
+  %s = onnx.Constant {value = dense<[[0.5, 2.0], [0.25, 4.0]]> : tensor<2x2xf32>} : tensor<2x2xf32>
+  %w = onnx.DequantizeLinear(%c, %s, %none) {axis = 0 : i64, block_size = 2 : i64} : (tensor<4x2xi8>, tensor<2x2xf32>, none) -> tensor<4x2xf32>
+  %y = onnx.MatMul(%x, %w) : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+  %gc = onnx.Constant {value = dense<[[1, 0, -1, 1], [-1, 1, 0, 1]]> : tensor<2x4xi8>} : tensor<2x4xi8>
+  %gs = onnx.Constant {value = dense<[[0.5, 0.25], [2.0, 4.0]]> : tensor<2x2xf32>} : tensor<2x2xf32>
+  %gw = onnx.DequantizeLinear(%gc, %gs, %none) {axis = 1 : i64, block_size = 2 : i64} : (tensor<2x4xi8>, tensor<2x2xf32>, none) -> tensor<2x4xf32>
+  %gy = onnx.Gemm(%x, %gw, %none) {transB = 1 : i64} : (tensor<1x4xf32>, tensor<2x4xf32>, none) -> tensor<1x2xf32>
+  // Blocks along N of MatMul's B [K, N]: folded.
+  %ns = onnx.Constant {value = dense<[[0.5], [2.0], [0.25], [4.0]]> : tensor<4x1xf32>} : tensor<4x1xf32>
+  %nw = onnx.DequantizeLinear(%c, %ns, %none) {axis = 1 : i64, block_size = 2 : i64} : (tensor<4x2xi8>, tensor<4x1xf32>, none) -> tensor<4x2xf32>
+  %ny = onnx.MatMul(%x, %nw) : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+  // Also returned: folded.
+  %rw = onnx.DequantizeLinear(%c, %s, %none) {axis = 0 : i64, block_size = 2 : i64} : (tensor<4x2xi8>, tensor<2x2xf32>, none) -> tensor<4x2xf32>
+  %ry = onnx.MatMul(%x, %rw) : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
+  return %y, %gy, %ny, %ry, %rw : tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<4x2xf32>
+}

@@ -535,38 +535,6 @@ def bitlinear_node(x, codes, weight_scale, bias, mode, bits=8, group_size=0, eps
     return (y + b).astype(F32), (bound + graph + U * np.abs(y + b)).astype(F32)
 
 
-def bitlinear_w1_shift(x, weights, prefix=""):
-    """W1 before a non-linearity (``BitLinearW1Shift``), rounded as the compiler does.
-
-    Returns ``(y, bound_vs_graph, lsb)``. The graph: ``t = clip((x - eta) * 128 / gamma,
-    eps, 128 - eps)`` per tensor (eta = min x, gamma = max|x|), not rounded;
-    ``y = (t @ Wb^T) beta gamma / 128 + eta beta rowsum(Wb) + b``. Here ``q = clip(round(t),
-    0, 127)`` with exact integer sums. The graph and this differ by
-    ``LSB |sum_k Wb_jk (q_k - t_k)| <= LSB sum_k |q_k - t_k|`` (LSB = beta gamma / 128; each
-    |q_k - t_k| <= 1/2, or <= 1 where t_k > 127.5 is clipped to 127), plus one LSB for an
-    implementation whose float32 ``t`` sits an ulp across a tie, plus float error
-    ``(K + 16) u (LSB sum_k q_k + |eta| beta K + |b|) + u |y|``.
-    """
-    x = np.asarray(x, F32)
-    eta = F32(x.min())
-    gamma = max(F32(np.abs(x).max()), EPS)
-    t = (((x - eta).astype(F32) * W1_QB).astype(F32) / gamma).astype(F32)
-    t = np.clip(t, EPS, W1_QB - EPS).astype(F32)
-    q = np.clip(np.rint(t), 0, 127).astype(np.int64)
-    wb, beta = binary_sign(weights[prefix + "weight"])
-    lsb = float(beta) * float(gamma) / float(W1_QB)
-    rowsum = wb.astype(np.int64).sum(axis=1)
-    bias = weights.get(prefix + "bias")
-    b = np.zeros(wb.shape[0]) if bias is None else bias.astype(np.float64)
-    y = int_matmul(q, wb) * lsb + float(eta) * float(beta) * rowsum + b
-    k = x.shape[-1]
-    delta = np.abs(q - t.astype(np.float64)).sum(axis=-1, keepdims=True)
-    flt = (k + 16) * U * (lsb * q.sum(axis=-1, keepdims=True) + abs(float(eta)) * float(beta) * k
-                          + np.abs(b)) + U * np.abs(y)
-    bound = lsb * (delta + 1.0) + flt
-    return y.astype(F32), bound.astype(F32), np.full(y.shape, lsb, F32)
-
-
 def bitlinear158_grouped(x, weights, group_size, prefix=""):
     """b1.58 with one activation scale per group of ``group_size`` features: ``(y, bound)``.
 
@@ -667,7 +635,7 @@ def run_custom_node(onnx_path, x):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--model", required=True, choices=sorted(MODELS) + ["bitlinear_w1_shift", "node"],
+    p.add_argument("--model", required=True, choices=sorted(MODELS) + ["node"],
                    help="node: the single bitnet.BitLinear or com.microsoft.MatMulNBits node of --onnx")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--onnx", help="read weights from this model's initializers")
@@ -688,15 +656,6 @@ def main(argv=None):
                    help="bitlinear158 with one activation scale per group of G features")
     args = p.parse_args(argv)
 
-    if args.model == "bitlinear_w1_shift":
-        weights = load_weights(args.onnx, args.npz)
-        y, bound, lsb = bitlinear_w1_shift(np.load(args.input), weights)
-        np.save(args.out, y)
-        if args.atol_out:
-            np.save(args.atol_out, bound)
-        if args.lsb_out:
-            np.save(args.lsb_out, lsb)
-        return 0
     if args.act_group_size:
         if args.model != "bitlinear158":
             print("reference.py: --act-group-size applies to --model bitlinear158", file=sys.stderr)

@@ -88,21 +88,30 @@ def matmul_ref(x, w, k_group):
 
 
 def quantize_ref(x, granularity, group_size, qmax, eps, clip_min, clip_max,
-                 shift=False, reciprocal=False):
+                 shift=False, reciprocal=False, shifted_absmax=False,
+                 divide=False):
+    """The op's definition; `shifted_absmax` takes the absmax of x - eta
+    itself (elementwise, not max - min: the lowering's shortcut must agree),
+    `divide` forms ((x - eta) * qmax) / floor."""
     x = x.astype(F32)
     if granularity == "per_group":
         xg = x.reshape(x.shape[:-1] + (x.shape[-1] // group_size, group_size))
     else:
         xg = x[..., None, :] if granularity == "per_token" else \
             x.reshape((1,) * (x.ndim - 1) + (1, -1))
-    absmax = np.max(np.abs(xg), axis=-1, keepdims=True).astype(F32)
+    eta = np.min(xg, axis=-1, keepdims=True).astype(F32) if shift else None
+    shifted = (xg - eta).astype(F32) if shift else xg
+    absmax = np.max(np.abs(shifted if shifted_absmax else xg), axis=-1,
+                    keepdims=True).astype(F32)
     floor = np.maximum(absmax, F32(eps))
     scale = ((F32(1) / floor) * F32(qmax)) if reciprocal else \
         (F32(qmax) / floor)
     scale = scale.astype(F32)
-    eta = np.min(xg, axis=-1, keepdims=True).astype(F32) if shift else None
-    shifted = (xg - eta).astype(F32) if shift else xg
-    q = np.clip(np.round((shifted * scale).astype(F32)), clip_min, clip_max)
+    if divide:
+        product = ((shifted * F32(qmax)).astype(F32) / floor).astype(F32)
+    else:
+        product = (shifted * scale).astype(F32)
+    q = np.clip(np.round(product), clip_min, clip_max)
     q = q.reshape(x.shape).astype(np.int64)
     if granularity == "per_group":
         scale_out = scale[..., 0]
@@ -257,20 +266,35 @@ def gen_matmuls(p, rng):
 
 
 def gen_quantize(p, rng):
-    # (granularity, group, shape, qmax, clip, element, shift, reciprocal)
+    # (granularity, group, shape, qmax, clip, element, shift, reciprocal,
+    #  shifted_absmax, divide)
     cases = [
-        ("per_group", 8, (3, 32), 127.0, (-128, 127), "i8", False, False),
-        ("per_group", 4, (2, 2, 12), 127.0, (-127, 127), "i8", True, True),
-        ("per_token", 0, (4, 16), 128.0, (0, 255), "i16", True, False),
-        ("per_tensor", 0, (2, 3, 8), 127.0, (0, 127), "i8", True, False),
-        ("per_token", 0, (2, 16), 128.0, (-128, 128), "i16", False, False),
+        ("per_group", 8, (3, 32), 127.0, (-128, 127), "i8", False, False,
+         False, False),
+        ("per_group", 4, (2, 2, 12), 127.0, (-127, 127), "i8", True, True,
+         False, False),
+        ("per_token", 0, (4, 16), 128.0, (0, 255), "i16", True, False,
+         False, False),
+        ("per_tensor", 0, (2, 3, 8), 127.0, (0, 127), "i8", True, False,
+         False, False),
+        ("per_token", 0, (2, 16), 128.0, (-128, 128), "i16", False, False,
+         False, False),
+        # The paper's pre-non-linearity quantizer: gamma = max |x - eta|,
+        # (x - eta) * Q / gamma, codes [0, 128].
+        ("per_token", 0, (4, 16), 128.0, (0, 128), "i16", True, False,
+         True, True),
+        ("per_tensor", 0, (2, 3, 8), 128.0, (0, 128), "i16", True, False,
+         False, True),
+        ("per_group", 4, (2, 12), 64.0, (0, 64), "i8", True, True,
+         True, False),
     ]
     for (gran, group, shape, qmax, (lo, hi), element, shift,
-         reciprocal) in cases:
+         reciprocal, shifted_absmax, divide) in cases:
         x = rng.standard_normal(shape).astype(F32) * F32(3)
         x.reshape(-1)[1] = F32(0.0)
         q, scale, eta = quantize_ref(x, gran, group, qmax, 1e-5, lo, hi,
-                                     shift, reciprocal)
+                                     shift, reciprocal, shifted_absmax,
+                                     divide)
         if shift:
             # The paper's x ~ q / scale + eta: within half a step wherever
             # the product was not clipped.
@@ -290,6 +314,10 @@ def gen_quantize(p, rng):
             attrs.append("shift")
         if reciprocal:
             attrs.append("reciprocal")
+        if shifted_absmax:
+            attrs.append("shifted_absmax")
+        if divide:
+            attrs.append("divide")
         names = [p.fresh("q"), p.fresh("s")] + ([p.fresh("eta")] if shift
                                                 else [])
         types = [tensor_type(shape, element), tensor_type(scale.shape, "f32")]
