@@ -12,6 +12,7 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   libclang-rt-22-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  nlohmann-json3-dev
   python3-onnx python3-numpy python3-torch
   gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user
 )
