@@ -63,6 +63,19 @@ LogicalResult GeluOp::verify() {
   return success();
 }
 
+LogicalResult BitShiftOp::verify() {
+  if (getDirection() != "LEFT" && getDirection() != "RIGHT")
+    return emitOpError("direction must be \"LEFT\" or \"RIGHT\", got \"")
+           << getDirection() << "\"";
+  Type element = getElementTypeOrSelf(getX());
+  if (getElementTypeOrSelf(getY()) != element ||
+      getElementTypeOrSelf(getZ()) != element)
+    return emitOpError("X, Y and Z must have one element type, got ")
+           << getX().getType() << ", " << getY().getType() << " and "
+           << getZ().getType();
+  return success();
+}
+
 LogicalResult ClipOp::verify() {
   for (Value bound : {getMin(), getMax()}) {
     auto type = dyn_cast<RankedTensorType>(bound.getType());

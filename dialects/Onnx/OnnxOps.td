@@ -114,6 +114,28 @@ def Onnx_LessOrEqualOp : Onnx_BroadcastBinaryOp<"LessOrEqual", "<=">;
 def Onnx_GreaterOp : Onnx_BroadcastBinaryOp<"Greater", ">">;
 def Onnx_GreaterOrEqualOp : Onnx_BroadcastBinaryOp<"GreaterOrEqual", ">=">;
 
+def Onnx_BitShiftOp : Onnx_Op<"BitShift", [Pure, ResultsBroadcastableShape]> {
+  let summary = "bit shift of unsigned integers with numpy broadcasting";
+  let description = [{
+    ONNX `BitShift` (opset 11): Z = X << Y for `direction` "LEFT", X >> Y for
+    "RIGHT", elementwise, with multidirectional broadcasting. The result has
+    the width of X: bits shifted out are lost, so a shift by the width or more
+    gives 0 (as ONNX Runtime computes it). Packed low-bit weights are unpacked
+    this way, e.g. plane j of 2-bit codes in a byte:
+
+    ```mlir
+    %hi = onnx.BitShift(%w, %six_minus_2j) {direction = "LEFT"}
+        : (tensor<64x96xui8>, tensor<ui8>) -> tensor<64x96xui8>
+    %q = onnx.BitShift(%hi, %six) {direction = "RIGHT"}
+        : (tensor<64x96xui8>, tensor<ui8>) -> tensor<64x96xui8>
+    ```
+  }];
+  let arguments = (ins TensorOf<[UI8, UI16, UI32, UI64]>:$X,
+                   TensorOf<[UI8, UI16, UI32, UI64]>:$Y, StrAttr:$direction);
+  let results = (outs TensorOf<[UI8, UI16, UI32, UI64]>:$Z);
+  let hasVerifier = 1;
+}
+
 def Onnx_MaxOp : Onnx_VariadicOp<"Max", "maximum">;
 def Onnx_MinOp : Onnx_VariadicOp<"Min", "minimum">;
 def Onnx_SumOp : Onnx_VariadicOp<"Sum", "sum">;

@@ -11,6 +11,7 @@
 #include "Onnx/OnnxDialect.h"
 #include "bitnet-mlir/Support/ConstantData.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/MathExtras.h"
@@ -453,6 +454,23 @@ static std::optional<BinaryFn> getBinaryFn(Operation *op) {
       .Case([](AndOp) { return BinaryFn([](double a, double b) { return double(a && b); }); })
       .Case([](OrOp) { return BinaryFn([](double a, double b) { return double(a || b); }); })
       .Case([](XorOp) { return BinaryFn([](double a, double b) { return double((a != 0) != (b != 0)); }); })
+      .Case([&](BitShiftOp shift) {
+        // Unsigned operands (the verifier says so) of the result's width:
+        // bits shifted out are lost, a shift by the width or more gives 0.
+        unsigned width =
+            getElementTypeOrSelf(op->getResult(0)).getIntOrFloatBitWidth();
+        bool left = shift.getDirection() == "LEFT";
+        return BinaryFn([width, left](double a, double b) {
+          uint64_t value = static_cast<uint64_t>(a);
+          uint64_t amount = static_cast<uint64_t>(b);
+          if (amount >= width)
+            return 0.0;
+          uint64_t shifted = left ? value << amount : value >> amount;
+          if (width < 64)
+            shifted &= (uint64_t(1) << width) - 1;
+          return static_cast<double>(shifted);
+        });
+      })
       .Case([](EqualOp) { return BinaryFn([](double a, double b) { return double(a == b); }); })
       .Case([](LessOp) { return BinaryFn([](double a, double b) { return double(a < b); }); })
       .Case([](LessOrEqualOp) { return BinaryFn([](double a, double b) { return double(a <= b); }); })

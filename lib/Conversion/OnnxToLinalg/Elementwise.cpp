@@ -203,6 +203,21 @@ Value powInt(ScalarContext &c, ValueRange args) {
   return math::PowFOp::create(c.b, c.loc, base, exponent);
 }
 
+/// X << Y or X >> Y on unsigned X; a shift by the width or more gives 0
+/// (arith's shifts would give poison).
+Value bitShift(ScalarContext &c, ValueRange args) {
+  Value x = args[0], amount = args[1];
+  Value shifted =
+      cast<onnx::BitShiftOp>(c.op).getDirection() == "LEFT"
+          ? arith::ShLIOp::create(c.b, c.loc, x, amount).getResult()
+          : arith::ShRUIOp::create(c.b, c.loc, x, amount).getResult();
+  Value width = constantLike(c, x, x.getType().getIntOrFloatBitWidth());
+  Value inRange = arith::CmpIOp::create(c.b, c.loc, arith::CmpIPredicate::ult,
+                                        amount, width);
+  return arith::SelectOp::create(c.b, c.loc, inRange, shifted,
+                                 constantLike(c, x, 0));
+}
+
 Value mean(ScalarContext &c, ValueRange args) {
   Value sum = fold<arith::AddFOp>(c, args);
   return arith::DivFOp::create(c.b, c.loc, sum,
@@ -291,6 +306,7 @@ const ElementwiseEntry kElementwiseOps[] = {
     {onnx::AndOp::getOperationName(), nullptr, fold<arith::AndIOp>, false, -1},
     {onnx::OrOp::getOperationName(), nullptr, fold<arith::OrIOp>, false, -1},
     {onnx::XorOp::getOperationName(), nullptr, fold<arith::XOrIOp>, false, -1},
+    {onnx::BitShiftOp::getOperationName(), nullptr, bitShift, false, -1},
     {onnx::EqualOp::getOperationName(), compareF<CmpF::OEQ>, compareI<CmpI::eq>, false, -1},
     {onnx::LessOp::getOperationName(), compareF<CmpF::OLT>, compareI<CmpI::slt>, false, -1},
     {onnx::LessOrEqualOp::getOperationName(), compareF<CmpF::OLE>, compareI<CmpI::sle>, false, -1},

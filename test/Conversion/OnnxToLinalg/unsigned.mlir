@@ -61,3 +61,21 @@ func.func @integer_pow(%x: tensor<4xi32>, %y: tensor<4xi32>) -> tensor<4xi32> {
   %0 = onnx.Pow(%x, %y) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }
+
+// -----
+
+// BitShift: shli / shrui on the signless integer, and 0 where the amount is
+// the width or more (arith gives poison there).
+// CHECK-LABEL: func.func @bitshift
+// CHECK: linalg.generic
+// CHECK: %[[L:.+]] = arith.shli %{{.+}}, %[[N:.+]] : i8
+// CHECK: %[[IN:.+]] = arith.cmpi ult, %[[N]], %c8_i8 : i8
+// CHECK: arith.select %[[IN]], %[[L]], %c0_i8 : i8
+// CHECK: linalg.generic
+// CHECK: arith.shrui %{{.+}}, %{{.+}} : i8
+// CHECK-NOT: ui8
+func.func @bitshift(%w: tensor<4x3xui8>, %n: tensor<ui8>) -> tensor<4x3xui8> {
+  %0 = onnx.BitShift(%w, %n) {direction = "LEFT"} : (tensor<4x3xui8>, tensor<ui8>) -> tensor<4x3xui8>
+  %1 = onnx.BitShift(%0, %n) {direction = "RIGHT"} : (tensor<4x3xui8>, tensor<ui8>) -> tensor<4x3xui8>
+  return %1 : tensor<4x3xui8>
+}

@@ -143,3 +143,53 @@ func.func @blocked_weight_left(%x: tensor<1x4xf32>) -> (tensor<1x2xf32>, tensor<
   %ry = onnx.MatMul(%x, %rw) : (tensor<1x4xf32>, tensor<4x2xf32>) -> tensor<1x2xf32>
   return %y, %gy, %ny, %ry, %rw : tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<4x2xf32>
 }
+
+// -----
+
+// The 2-bit planes of packed uint8 weights: (w << 6 - 2j) >> 6 is plane j.
+// 0b10010011 = 147 holds 3, 0, 1, 2 from the low bits up; 0b00100111 = 39
+// holds 3, 1, 2, 0. A left shift drops the bits past the width.
+// CHECK-LABEL: func @bitshift_planes
+// CHECK-DAG: onnx.Constant {value = dense<{{\[\[}}3, 3], [0, 1], [1, 2], [2, 0]]> : tensor<4x2xui8>}
+// CHECK-DAG: onnx.Constant {value = dense<192> : tensor<2xui8>}
+// CHECK-NOT: onnx.BitShift
+func.func @bitshift_planes() -> (tensor<4x2xui8>, tensor<2xui8>) {
+  %w = onnx.Constant {value = dense<[[147, 39]]> : tensor<1x2xui8>} : tensor<1x2xui8>
+  %left = onnx.Constant {value = dense<[[6], [4], [2], [0]]> : tensor<4x1xui8>} : tensor<4x1xui8>
+  %six = onnx.Constant {value = dense<6> : tensor<ui8>} : tensor<ui8>
+  %hi = onnx.BitShift(%w, %left) {direction = "LEFT"} : (tensor<1x2xui8>, tensor<4x1xui8>) -> tensor<4x2xui8>
+  %planes = onnx.BitShift(%hi, %six) {direction = "RIGHT"} : (tensor<4x2xui8>, tensor<ui8>) -> tensor<4x2xui8>
+  %top = onnx.Constant {value = dense<[255, 3]> : tensor<2xui8>} : tensor<2xui8>
+  %wrapped = onnx.BitShift(%top, %six) {direction = "LEFT"} : (tensor<2xui8>, tensor<ui8>) -> tensor<2xui8>
+  return %planes, %wrapped : tensor<4x2xui8>, tensor<2xui8>
+}
+
+// -----
+
+// A shift by the width or more gives 0 both ways; uint64 keeps 64 bits.
+// CHECK-LABEL: func @bitshift_past_width
+// CHECK-DAG: onnx.Constant {value = dense<[0, 0, 16]> : tensor<3xui16>}
+// CHECK-DAG: onnx.Constant {value = dense<[0, 0, 1]> : tensor<3xui16>}
+// CHECK-DAG: onnx.Constant {value = dense<4294967296> : tensor<1xui64>}
+func.func @bitshift_past_width() -> (tensor<3xui16>, tensor<3xui16>, tensor<1xui64>) {
+  %x = onnx.Constant {value = dense<[1, 1, 1]> : tensor<3xui16>} : tensor<3xui16>
+  %n = onnx.Constant {value = dense<[16, 40, 4]> : tensor<3xui16>} : tensor<3xui16>
+  %l = onnx.BitShift(%x, %n) {direction = "LEFT"} : (tensor<3xui16>, tensor<3xui16>) -> tensor<3xui16>
+  %big = onnx.Constant {value = dense<[32768, 65535, 16]> : tensor<3xui16>} : tensor<3xui16>
+  %r = onnx.BitShift(%big, %n) {direction = "RIGHT"} : (tensor<3xui16>, tensor<3xui16>) -> tensor<3xui16>
+  %one = onnx.Constant {value = dense<1> : tensor<1xui64>} : tensor<1xui64>
+  %k = onnx.Constant {value = dense<32> : tensor<1xui64>} : tensor<1xui64>
+  %w = onnx.BitShift(%one, %k) {direction = "LEFT"} : (tensor<1xui64>, tensor<1xui64>) -> tensor<1xui64>
+  return %l, %r, %w : tensor<3xui16>, tensor<3xui16>, tensor<1xui64>
+}
+
+// -----
+
+// A runtime operand keeps the op.
+// CHECK-LABEL: func @bitshift_runtime
+// CHECK: onnx.BitShift(%arg0, %{{.*}}) {direction = "RIGHT"}
+func.func @bitshift_runtime(%x: tensor<4xui8>) -> tensor<4xui8> {
+  %two = onnx.Constant {value = dense<2> : tensor<ui8>} : tensor<ui8>
+  %0 = onnx.BitShift(%x, %two) {direction = "RIGHT"} : (tensor<4xui8>, tensor<ui8>) -> tensor<4xui8>
+  return %0 : tensor<4xui8>
+}

@@ -289,3 +289,27 @@ func.func @bitlinear_shift_none(%x: tensor<3x4xf32>, %w: tensor<2x4xi8>, %s: ten
   %y = onnx.bitnet.BitLinear(%x, %w, %s, %none) {activation_mode = "none", activation_shift = 1 : i64} : (tensor<3x4xf32>, tensor<2x4xi8>, tensor<f32>, none) -> tensor<3x2xf32>
   return %y : tensor<3x2xf32>
 }
+
+// -----
+
+func.func @bitshift_direction(%x: tensor<4xui8>) -> tensor<4xui8> {
+  // expected-error @+1 {{'onnx.BitShift' op direction must be "LEFT" or "RIGHT", got "left"}}
+  %0 = onnx.BitShift(%x, %x) {direction = "left"} : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0 : tensor<4xui8>
+}
+
+// -----
+
+func.func @bitshift_mixed_widths(%x: tensor<4xui8>, %n: tensor<4xui16>) -> tensor<4xui8> {
+  // expected-error @+1 {{'onnx.BitShift' op X, Y and Z must have one element type, got 'tensor<4xui8>', 'tensor<4xui16>' and 'tensor<4xui8>'}}
+  %0 = onnx.BitShift(%x, %n) {direction = "LEFT"} : (tensor<4xui8>, tensor<4xui16>) -> tensor<4xui8>
+  return %0 : tensor<4xui8>
+}
+
+// -----
+
+func.func @bitshift_signed(%x: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @+1 {{'onnx.BitShift' op operand #0 must be tensor of 8-bit unsigned integer or 16-bit unsigned integer or 32-bit unsigned integer or 64-bit unsigned integer values, but got 'tensor<4xi8>'}}
+  %0 = onnx.BitShift(%x, %x) {direction = "LEFT"} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
+}

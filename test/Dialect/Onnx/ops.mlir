@@ -220,3 +220,13 @@ func.func @unranked(%x: tensor<*xf32>, %y: tensor<?x?xf32>) -> tensor<*xf32> {
   %0 = onnx.MatMul(%x, %y) : (tensor<*xf32>, tensor<?x?xf32>) -> tensor<*xf32>
   return %0 : tensor<*xf32>
 }
+
+// BitShift keeps its direction; the operands are unsigned and broadcast.
+// CHECK-LABEL: func.func @bitshift
+func.func @bitshift(%w: tensor<2x3xui8>, %n: tensor<ui8>) -> tensor<2x3xui8> {
+  // CHECK: onnx.BitShift(%{{.*}}, %{{.*}}) {direction = "LEFT"} : (tensor<2x3xui8>, tensor<ui8>) -> tensor<2x3xui8>
+  %0 = onnx.BitShift(%w, %n) {direction = "LEFT"} : (tensor<2x3xui8>, tensor<ui8>) -> tensor<2x3xui8>
+  // CHECK: onnx.BitShift(%{{.*}}, %{{.*}}) {direction = "RIGHT"}
+  %1 = onnx.BitShift(%0, %n) {direction = "RIGHT"} : (tensor<2x3xui8>, tensor<ui8>) -> tensor<2x3xui8>
+  return %1 : tensor<2x3xui8>
+}

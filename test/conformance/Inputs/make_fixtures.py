@@ -106,7 +106,7 @@ def main():
     write_test(suite, "test_crash", add_model(), good)
     write_test(suite, "test_hang", add_model(), good)
     # An op outside ops.txt: skipped, not run.
-    write_test(suite, "test_out_of_scope", add_model(op="BitShift",
+    write_test(suite, "test_out_of_scope", add_model(op="Mod",
                                                      dtype=TensorProto.UINT8),
                [])
 

@@ -194,4 +194,9 @@ async function main() {
   }
 }
 
-main().catch((e) => fail(e && e.message ? e.message : String(e)));
+if (require.main === module) {
+  main().catch((e) => fail(e && e.message ? e.message : String(e)));
+}
+
+// For drivers that run several steps in one session (test/e2e/hf/Inputs/ort_decode.js).
+module.exports = {DTYPES, ORT_TO_DESCR, fail, readNpy, writeNpy, loadOrt};
