@@ -3,6 +3,7 @@
 #define BITNET_DIALECTS_BITNET_BITNETDIALECT_H
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/LLVMIR/LLVMTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
@@ -21,5 +22,10 @@
 
 #define GET_OP_CLASSES
 #include "Bitnet/BitnetOps.h.inc"
+
+namespace mlir::bitnet {
+/// One-shot bufferization of bitnet.packed_matmul (BitnetBufferization.cpp).
+void registerBufferizableOpInterfaceExternalModels(DialectRegistry &registry);
+} // namespace mlir::bitnet
 
 #endif // BITNET_DIALECTS_BITNET_BITNETDIALECT_H

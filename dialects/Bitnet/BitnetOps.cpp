@@ -514,3 +514,18 @@ LogicalResult WeightRescaleOp::verify() {
 
 #define GET_OP_CLASSES
 #include "Bitnet/BitnetOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// ParallelOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ParallelOp::verify() {
+  Region &body = getBody();
+  if (body.empty() || body.front().getNumArguments() != 1 ||
+      !body.front().getArgument(0).getType().isInteger(64))
+    return emitOpError("the body takes one i64 argument, the task index");
+  for (Block &block : body)
+    if (block.empty() || !block.back().hasTrait<OpTrait::IsTerminator>())
+      return emitOpError("every block of the body needs a terminator");
+  return success();
+}

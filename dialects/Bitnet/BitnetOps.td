@@ -340,4 +340,47 @@ def Bitnet_WeightRescaleOp : Bitnet_Op<"weight_rescale", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Bitnet_LLVMPointer : Type<
+    CPred<"::llvm::isa<::mlir::LLVM::LLVMPointerType>($_self)">,
+    "LLVM pointer">;
+
+def Bitnet_ParallelOp : Bitnet_Op<"parallel", [RecursiveMemoryEffects]> {
+  let summary = "a loop whose iterations run as tasks of the runtime's pool";
+  let description = [{
+    Runs the body for task = 0 .. `num_tasks` - 1 through the execution
+    environment `env` (`bitnet_exec_env.parallel_for`, docs/abi.md): the
+    tasks are independent and may run on any thread in any order, so the
+    body must write disjoint memory. A null `env` runs them in order on the
+    calling thread. The body uses values from above directly; after the
+    lowering to LLVM, bitnet-outline-parallel moves it into a function of
+    its own and the captured values into an argument struct.
+
+    `bitnet-forall-to-parallel` makes it from an `scf.forall` over buffers;
+    the task index is i64 so that the op needs no type conversion on the
+    way to LLVM. The body may hold several blocks (the lowering of scf to
+    cf happens inside it); each path ends in `bitnet.parallel_yield`.
+
+    ```mlir
+    bitnet.parallel %env, %n : !llvm.ptr, i64 {
+    ^bb0(%task: i64):
+      ...
+      bitnet.parallel_yield
+    }
+    ```
+  }];
+  let arguments = (ins Bitnet_LLVMPointer:$env, I64:$num_tasks);
+  let regions = (region AnyRegion:$body);
+  let assemblyFormat = [{
+    $env `,` $num_tasks attr-dict `:` type($env) `,` type($num_tasks)
+    $body
+  }];
+  let hasVerifier = 1;
+}
+
+def Bitnet_ParallelYieldOp : Bitnet_Op<"parallel_yield", [
+    Pure, Terminator, HasParent<"ParallelOp">]> {
+  let summary = "ends a task of bitnet.parallel";
+  let assemblyFormat = "attr-dict";
+}
+
 #endif // BITNET_BITNET_OPS

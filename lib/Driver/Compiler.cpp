@@ -5,6 +5,8 @@
 #include "bitnet-mlir/Support/ConstantData.h"
 
 #include "bitnet-mlir/Importer/Importer.h"
+#include "bitnet-mlir/Kernels/KernelStrategy.h"
+#include "bitnet-mlir/Target/TargetDescription.h"
 #include "bitnet-mlir/Pipelines/Pipelines.h"
 #include "bitnet-mlir/Target/CPU.h"
 #include "bitnet-mlir/Target/Header.h"
@@ -36,38 +38,14 @@ struct Plan {
   std::optional<NativeOutputKind> nativeKind;
   std::string modelName;
   std::unique_ptr<llvm::TargetMachine> targetMachine;
+  /// What the code is compiled for, as the passes see it.
+  TargetAttr target;
   std::unique_ptr<llvm::ToolOutputFile> mlirOutput, header;
   /// --report: its options and, with --report-file, its file.
   std::optional<ReportOptions> report;
   std::unique_ptr<llvm::ToolOutputFile> reportFile;
 };
 } // namespace
-
-namespace {
-struct PackedLayoutChoice {
-  std::string layout;
-  int64_t blockRows;
-};
-} // namespace
-
-/// The packed weight layout for the target (docs/packed-formats.md): tiles
-/// of as many rows as one SIMD register has bytes, so that a kernel adds one
-/// byte column of a tile into one accumulator per output row: 32 on x86-64
-/// (AVX2), 16 on AArch64 (NEON) and other targets asking for interleaving;
-/// row_major elsewhere.
-static PackedLayoutChoice choosePackedLayout(const CompileOptions &options) {
-  llvm::Triple triple(llvm::Triple::normalize(
-      options.targetTriple.empty() ? llvm::sys::getDefaultTargetTriple()
-                                   : options.targetTriple));
-  int64_t blockRows = triple.getArch() == llvm::Triple::x86_64 ? 32 : 16;
-  if (options.packedLayout == "row_interleaved")
-    return {"row_interleaved", blockRows};
-  if (options.packedLayout == "auto" &&
-      (triple.getArch() == llvm::Triple::x86_64 ||
-       triple.getArch() == llvm::Triple::aarch64))
-    return {"row_interleaved", blockRows};
-  return {"row_major", 1};
-}
 
 static StringRef getStageName(EmitStage stage) {
   switch (stage) {
@@ -156,10 +134,19 @@ static FailureOr<Plan> makePlan(MLIRContext &context,
     return emitError(loc) << "invalid --encoding='" << options.encoding
                           << "' (expected auto, binary1, ternary2 or "
                              "ternary_base3)";
-  if (!llvm::is_contained({"auto", "row_major", "row_interleaved"},
+  if (!llvm::is_contained({"auto", "row_major", "row_interleaved", "tiled"},
                           options.packedLayout))
     return emitError(loc) << "invalid --packed-layout='" << options.packedLayout
-                          << "' (expected auto, row_major or row_interleaved)";
+                          << "' (expected auto, row_major, row_interleaved or "
+                             "tiled)";
+  if (options.kernel != "auto" && !lookupKernelStrategy(options.kernel)) {
+    SmallVector<StringRef> names;
+    for (const KernelStrategy *strategy : getKernelStrategies())
+      names.push_back(strategy->getName());
+    return emitError(loc) << "invalid --kernel='" << options.kernel
+                          << "' (expected auto, " << llvm::join(names, ", ")
+                          << ")";
+  }
 
   plan.modelName = options.modelName;
   if (plan.modelName.empty())
@@ -169,13 +156,16 @@ static FailureOr<Plan> makePlan(MLIRContext &context,
     return emitError(loc) << "invalid model name '" << plan.modelName
                           << "' (use letters, digits and '_')";
 
+  // The target machine describes the target for every output (passes read
+  // its #bitnet.target), and generates native ones.
+  CPUTargetOptions targetOptions{options.targetTriple, options.targetCpu,
+                                 options.optLevel, options.linker};
+  auto machine = createCPUTargetMachine(targetOptions, loc);
+  if (failed(machine))
+    return failure();
+  plan.targetMachine = std::move(*machine);
+  plan.target = getTargetAttr(&context, *plan.targetMachine);
   if (plan.nativeKind) {
-    CPUTargetOptions targetOptions{options.targetTriple, options.targetCpu,
-                                   options.optLevel, options.linker};
-    auto machine = createCPUTargetMachine(targetOptions, loc);
-    if (failed(machine))
-      return failure();
-    plan.targetMachine = std::move(*machine);
     // Fail now rather than after compiling; emitCPUModel writes the file.
     if (failed(checkWritable(output, loc)))
       return failure();
@@ -286,6 +276,10 @@ static LogicalResult compile(MLIRContext &context,
     return failure();
   importTiming.stop();
   stats.addStage("after import", *module);
+  // An input that names its target keeps it (bitnet-opt output); others
+  // get the one --target/--mcpu describe.
+  if (!(*module)->hasAttr(TargetAttr::getAttrName()))
+    (*module)->setAttr(TargetAttr::getAttrName(), plan->target);
   FailureOr<EmitStage> inputStage = getInputStage(*module);
   if (failed(inputStage))
     return failure();
@@ -309,9 +303,8 @@ static LogicalResult compile(MLIRContext &context,
     RaisePipelineOptions raiseOptions;
     raiseOptions.strict = options.strict;
     raiseOptions.encoding = options.encoding;
-    PackedLayoutChoice layout = choosePackedLayout(options);
-    raiseOptions.layout = layout.layout;
-    raiseOptions.blockRows = layout.blockRows;
+    raiseOptions.layout = options.packedLayout;
+    raiseOptions.kernel = options.kernel;
     buildRaisePipeline(raise, raiseOptions);
   }
   // --report: an analysis of the bitnet stage, with the reasons recognition
@@ -369,6 +362,8 @@ static LogicalResult compile(MLIRContext &context,
     (*module)->removeAttr(kSignatureAttrName);
     CPUTargetOptions targetOptions{options.targetTriple, options.targetCpu,
                                    options.optLevel, options.linker};
+    targetOptions.requiredCpuFeatures =
+        static_cast<uint64_t>(plan->target.getBaseline());
     if (options.largeDataTotalBytes)
       targetOptions.largeDataTotalBytes = *options.largeDataTotalBytes;
     // LLVM holds its own copy of every constant from here on.

@@ -4,6 +4,7 @@
 #include "bitnet-mlir/ABI/Passes.h"
 #include "bitnet-mlir/Conversion/Passes.h"
 #include "bitnet-mlir/Importer/Importer.h"
+#include "bitnet-mlir/Kernels/Passes.h"
 #include "bitnet-mlir/Transforms/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -17,6 +18,8 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -33,24 +36,32 @@ void bitnet::buildRaisePipeline(OpPassManager &pm,
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createConvertOnnxToBitnetPass(
       ConvertOnnxToBitnetPassOptions{options.strict}));
+  funcPm.addPass(createBitnetSelectKernelsPass(BitnetSelectKernelsPassOptions{
+      options.kernel, options.encoding, options.layout}));
   funcPm.addPass(createBitnetPackWeightsPass(BitnetPackWeightsPassOptions{
       options.encoding, options.layout, options.blockRows}));
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
 }
 
-void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
-  // 0. The runtime's execution environment, while the arguments are still
-  // the graph's.
+void bitnet::buildTensorKernelStage(OpPassManager &pm) {
+  // The runtime's execution environment, while the arguments are still the
+  // graph's.
   pm.addPass(createBitnetAddExecEnvPass());
-  // 1. Everything to loops and linalg on tensors.
+  // Packed weights as storage tensors; the kernels that run on tensors (the
+  // reference); everything else to loops and linalg on tensors.
   OpPassManager &tensorPm = pm.nest<func::FuncOp>();
+  tensorPm.addPass(createBitnetMaterializePackedStoragePass());
+  tensorPm.addPass(createBitnetLowerKernelsPass(
+      BitnetLowerKernelsPassOptions{"tensors"}));
   tensorPm.addPass(createConvertBitnetToSCFPass());
   tensorPm.addPass(createConvertOnnxToLinalgPass());
   tensorPm.addPass(createCanonicalizerPass());
   tensorPm.addPass(createCSEPass());
+}
 
-  // 2. Buffers: identity layouts at function boundaries. Static results of
+void bitnet::buildBufferizeAndABIStage(OpPassManager &pm) {
+  // Buffers: identity layouts at function boundaries. Static results of
   // the entry function become out-parameters the caller allocates; dynamic
   // ones stay results through deallocation, which leaves them to the caller,
   // and are then handed over through descriptors (docs/abi.md).
@@ -69,8 +80,20 @@ void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
   // Clones that make returned buffers owned become alloc + copy.
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createBitnetResultsToDescriptorsPass());
+}
 
-  // 3. Loops.
+void bitnet::buildBufferKernelStage(OpPassManager &pm) {
+  // The kernels that run on buffers (vector code per ISA, split into tasks
+  // with scf.forall), then the tasks on the runtime's pool; loops left in
+  // functions without an environment run in order.
+  pm.addNestedPass<func::FuncOp>(createBitnetLowerKernelsPass(
+      BitnetLowerKernelsPassOptions{"buffers"}));
+  pm.addPass(createBitnetForallToParallelPass());
+  pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
+}
+
+void bitnet::buildCPUToLLVMStage(OpPassManager &pm) {
+  // Loops.
   OpPassManager &loopsPm = pm.nest<func::FuncOp>();
   loopsPm.addPass(createBitnetLowerStridedCopiesPass());
   loopsPm.addPass(createBitnetExpandDynamicGroupsPass());
@@ -79,16 +102,19 @@ void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
   loopsPm.addPass(createCanonicalizerPass());
   loopsPm.addPass(createCSEPass());
 
-  // 4. LLVM. The runtime calls _mlir_ciface_main_graph.
+  // LLVM. The runtime calls _mlir_ciface_main_graph.
   pm.addPass(createBitnetEmitCInterfacePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createBitnetChecksToStatusPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // No f16/bf16 work for compiler-rt helpers the target's libgcc may lack.
+  pm.addPass(createBitnetLegalizeSmallFloatsPass());
   // Math ops with an LLVM intrinsic first (math.roundeven ->
   // llvm.intr.roundeven), libm calls for the rest.
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
@@ -96,7 +122,17 @@ void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // Task bodies into functions the runtime's pool calls.
+  pm.addPass(createBitnetOutlineParallelPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createBitnetStripTargetPass());
+}
+
+void bitnet::buildLowerToLLVMPipeline(OpPassManager &pm) {
+  buildTensorKernelStage(pm);
+  buildBufferizeAndABIStage(pm);
+  buildBufferKernelStage(pm);
+  buildCPUToLLVMStage(pm);
 }
 
 void bitnet::registerPipelines() {

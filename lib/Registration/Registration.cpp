@@ -5,6 +5,7 @@
 #include "Onnx/OnnxDialect.h"
 #include "bitnet-mlir/ABI/Passes.h"
 #include "bitnet-mlir/Conversion/Passes.h"
+#include "bitnet-mlir/Kernels/Passes.h"
 #include "bitnet-mlir/Transforms/Passes.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -16,6 +17,7 @@ using namespace mlir;
 
 void bitnet::registerAllDialects(DialectRegistry &registry) {
   registry.insert<onnx_ir::OnnxDialect, bitnet::BitnetDialect>();
+  bitnet::registerBufferizableOpInterfaceExternalModels(registry);
   // Upstream dialects with their bufferization and LLVM-lowering models:
   // everything a stage of the pipeline may print or parse.
   mlir::registerAllDialects(registry);
@@ -29,4 +31,5 @@ void bitnet::registerAllPasses() {
   bitnet::registerBitnetConversionPasses();
   bitnet::registerBitnetTransformsPasses();
   bitnet::registerBitnetABIPasses();
+  bitnet::registerBitnetKernelsPasses();
 }

@@ -46,7 +46,7 @@ struct LayoutChoice {
 };
 
 FailureOr<LayoutChoice> parseLayoutChoice(StringRef name, int64_t blockRows) {
-  if (name == "row_major")
+  if (name == "row_major" || name == "auto")
     return LayoutChoice{PackedLayout::RowMajor, 1};
   if (name == "row_interleaved" && blockRows >= 2 && blockRows <= 256)
     return LayoutChoice{PackedLayout::RowInterleaved, blockRows};

@@ -70,8 +70,13 @@ static cl::opt<std::string>
                       "ternary_base3"));
 static cl::opt<std::string> packedLayout(
     "packed-layout", cl::init("auto"), cl::cat(category),
-    cl::desc("packed weight layout: auto (from the target), row_major or "
-             "row_interleaved"));
+    cl::desc("packed weight layout: auto (each kernel's), row_major, "
+             "row_interleaved or tiled (then only kernels streaming it)"));
+static cl::opt<std::string> kernel(
+    "kernel", cl::init("auto"), cl::cat(category),
+    cl::desc("kernel strategy of the BitNet matmuls: auto (the best for the "
+             "target), or one of those docs/kernels.md lists (reference, "
+             "x86, ...) wherever it can run"));
 static cl::opt<std::string> linker(
     "linker", cl::value_desc("path"), cl::cat(category),
     cl::desc("C compiler driver that links .so outputs (default: cc, "
@@ -207,6 +212,7 @@ int main(int argc, char **argv) {
   options.strict = strict;
   options.encoding = encoding;
   options.packedLayout = packedLayout;
+  options.kernel = kernel;
   options.linker = linker;
   if (report.getNumOccurrences())
     options.reportFormat = report.empty() ? "text" : report.getValue();

@@ -220,4 +220,82 @@ def BitnetEmitCInterfacePass : Pass<"bitnet-emit-c-interface", "ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def BitnetForallToParallelPass
+    : Pass<"bitnet-forall-to-parallel", "ModuleOp"> {
+  let summary = "Run scf.forall loops over buffers on the runtime's pool";
+  let description = [{
+    In every function with an execution-environment argument
+    (`bitnet.exec_env`), each outermost one-dimensional `scf.forall` without
+    shared outputs (after bufferization) becomes a `bitnet.parallel` over
+    its iteration count, whose body computes the induction variable from the
+    i64 task index. Nested foralls stay inside it (as scf.forall, for
+    scf-forall-to-for). Loops in functions without an environment are left
+    alone.
+
+    Before:
+    ```mlir
+    scf.forall (%i) in (%n) {
+      func.call @kernel(%i) : (index) -> ()
+    }
+    ```
+    After:
+    ```mlir
+    %n64 = arith.index_cast %n : index to i64
+    bitnet.parallel %env, %n64 : !llvm.ptr, i64 {
+    ^bb0(%t: i64):
+      %i = arith.index_cast %t : i64 to index
+      func.call @kernel(%i) : (index) -> ()
+      bitnet.parallel_yield
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::bitnet::BitnetDialect"];
+}
+
+def BitnetOutlineParallelPass
+    : Pass<"bitnet-outline-parallel", "ModuleOp"> {
+  let summary = "Move the bodies of bitnet.parallel into task functions";
+  let description = [{
+    Runs once everything is in the LLVM dialect. The body of each
+    `bitnet.parallel` becomes an internal `llvm.func` with the C signature
+    of `bitnet_task_fn` (`void (void *args, int64_t task)`); the values it
+    used from above are stored in a struct on the caller's stack, passed as
+    `args`. The op becomes a call of `env->parallel_for(env->pool,
+    num_tasks, task, args)`, or, when `env` is null, a loop calling the
+    task function in order.
+
+    Before:
+    ```mlir
+    bitnet.parallel %env, %n : !llvm.ptr, i64 {
+    ^bb0(%t: i64):
+      llvm.call @work(%x, %t) : (f32, i64) -> ()
+      bitnet.parallel_yield
+    }
+    ```
+    After:
+    ```mlir
+    llvm.func internal @main_graph_task0(%args: !llvm.ptr, %t: i64) {
+      %s = llvm.load %args : !llvm.ptr -> !llvm.struct<(f32)>
+      %x = llvm.extractvalue %s[0] : !llvm.struct<(f32)>
+      llvm.call @work(%x, %t) : (f32, i64) -> ()
+      llvm.return
+    }
+    // ... store %x into a stack struct %args, then
+    llvm.call %parallel_for(%pool, %n, %task_address, %args) : !llvm.ptr, ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def BitnetStripTargetPass : Pass<"bitnet-strip-target", "ModuleOp"> {
+  let summary = "Drop the module's bitnet.target at the end of the lowering";
+  let description = [{
+    The last pass of the lowering to LLVM: the LLVM-dialect module goes to
+    LLVM's translation and to tools that do not know the bitnet dialect
+    (mlir-translate, mlir-runner), and the target has been read by every
+    pass that needed it. `bitnet.signature` (a builtin dictionary) stays.
+  }];
+}
+
 #endif // BITNET_ABI_PASSES

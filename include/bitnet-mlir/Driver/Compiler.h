@@ -40,9 +40,14 @@ struct CompileOptions {
   bool strict = false;
   /// auto, binary1, ternary2 or ternary_base3.
   std::string encoding = "auto";
-  /// Packed weight layout: auto (from the target triple), row_major or
-  /// row_interleaved (docs/packed-formats.md).
+  /// Packed weight layout: auto (the layout each matmul's kernel streams;
+  /// row_major for the reference kernel), or row_major, row_interleaved or
+  /// tiled, which only kernels streaming that layout (or any) may then take
+  /// (docs/packed-formats.md).
   std::string packedLayout = "auto";
+  /// Kernel strategy: auto (the best one for the target, per matmul) or a
+  /// name (lib/Kernels/Strategies.def) to use wherever it can run.
+  std::string kernel = "auto";
   /// C compiler driver that links .so outputs; empty: searched on PATH.
   std::string linker;
 

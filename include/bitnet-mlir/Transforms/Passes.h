@@ -3,6 +3,7 @@
 #define BITNET_MLIR_TRANSFORMS_PASSES_H
 
 #include "Bitnet/BitnetDialect.h"
+#include "bitnet-mlir/Transforms/PassOptions.h"
 #include "Onnx/OnnxDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/Pass.h"

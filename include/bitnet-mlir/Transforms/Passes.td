@@ -73,6 +73,88 @@ def BitnetPackWeightsPass : Pass<"bitnet-pack-weights", "func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def BitnetMaterializePackedStoragePass
+    : Pass<"bitnet-materialize-packed-storage", "func::FuncOp"> {
+  let summary = "Turn !bitnet.packed values into their i8 storage tensors";
+  let description = [{
+    The start of the lowering: `bitnet.packed_constant` becomes an
+    `arith.constant` of its storage bytes (in the layout its type records;
+    the verifier checked codes and padding), `bitnet.packed_slice` a
+    `tensor.extract_slice` of the storage rows of its tiles, and
+    `bitnet.packed_matmul` takes the storage tensor with the format in its
+    `format` attribute. Afterwards no value has a `!bitnet.packed` type, so
+    kernels, bufferization and the rest of the pipeline see plain tensors.
+
+    Before:
+    ```mlir
+    %w = bitnet.packed_constant dense<...> : tensor<1x1xi8> -> !bitnet.packed<...>
+    %acc = bitnet.packed_matmul %q, %w outs(%e) : tensor<2x4xi8>, !bitnet.packed<...>, tensor<2x1xi32> -> tensor<2x1xi32>
+    ```
+    After:
+    ```mlir
+    %w = arith.constant dense<...> : tensor<1x1xi8>
+    %acc = bitnet.packed_matmul %q, %w outs(%e) {format = !bitnet.packed<...>}
+        : tensor<2x4xi8>, tensor<1x1xi8>, tensor<2x1xi32> -> tensor<2x1xi32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def BitnetLegalizeSmallFloatsPass : Pass<"bitnet-legalize-small-floats"> {
+  let summary = "Leave no f16/bf16 work for compiler-rt helpers";
+  let description = [{
+    LLVM turns half and bfloat arithmetic and conversions on CPUs without
+    the instructions into calls of `__extendhfsf2`, `__truncsfhf2`,
+    `__truncsfbf2` or `__truncdfhf2`, which not every libgcc has (Debian
+    12's lacks `__truncsfbf2`): a library referencing them does not load.
+    This pass computes f16/bf16 arithmetic and math in f32 (rounding each
+    result back, as native half arithmetic rounds), routes f64 conversions
+    through f32 (rounded to odd, so that the second rounding stays
+    correct), and expands the remaining f32 <-> f16/bf16 conversions into
+    integer operations (round to nearest even; subnormals, infinities and
+    NaN kept) where the target lacks them. `auto` reads the module's
+    `bitnet.target`: f16 conversions are native with F16C on x86-64 and
+    always on AArch64; bf16 with AVX512-BF16, or +bf16 on AArch64.
+
+    Before:
+    ```mlir
+    %y = arith.addf %a, %b : f16
+    ```
+    After (expand-f16=always):
+    ```mlir
+    %a32 = ... integer ops on the bits of %a ... : f32
+    %b32 = ...
+    %s = arith.addf %a32, %b32 : f32
+    %y = ... integer rounding of %s ... : f16
+    ```
+  }];
+  let options = [
+    Option<"expandF16", "expand-f16", "::mlir::bitnet::ExpansionChoice",
+           "::mlir::bitnet::ExpansionChoice::Auto",
+           "expand f16 <-> f32 conversions",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::bitnet::ExpansionChoice::Auto, "auto",
+                        "when the module's target lacks them"),
+             clEnumValN(::mlir::bitnet::ExpansionChoice::Always, "always",
+                        "always"),
+             clEnumValN(::mlir::bitnet::ExpansionChoice::Never, "never",
+                        "never"))}]>,
+    Option<"expandBF16", "expand-bf16", "::mlir::bitnet::ExpansionChoice",
+           "::mlir::bitnet::ExpansionChoice::Auto",
+           "expand bf16 <-> f32 conversions",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::bitnet::ExpansionChoice::Auto, "auto",
+                        "when the module's target lacks them"),
+             clEnumValN(::mlir::bitnet::ExpansionChoice::Always, "always",
+                        "always"),
+             clEnumValN(::mlir::bitnet::ExpansionChoice::Never, "never",
+                        "never"))}]>
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 def BitnetReportPass : Pass<"bitnet-report", "ModuleOp"> {
   let summary = "Print parameters, bytes, arithmetic counts and energy per layer";
   let description = [{

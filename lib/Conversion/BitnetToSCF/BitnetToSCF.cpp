@@ -1,10 +1,10 @@
 //===- BitnetToSCF.cpp - bitnet ops to loops and linalg on tensors --------===//
 //
-// convert-bitnet-to-scf: a dialect conversion whose type converter maps
-// !bitnet.packed to its i8 storage tensor [rows, rowBytes]. Packed constants
-// become arith.constant of that storage; the matmuls (Matmul.cpp) and the
-// quantization ops (Elementwise.cpp) are lowered to ops on tensors, in
-// destination-passing style so that one-shot bufferization works in place.
+// convert-bitnet-to-scf: the quantization and rescale ops (Elementwise.cpp)
+// become linalg ops on tensors, in destination-passing style so that
+// one-shot bufferization works in place. The matmuls are the kernel
+// strategies' (lib/Kernels); packed weights are storage tensors already
+// (bitnet-materialize-packed-storage).
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,46 +25,6 @@ using namespace mlir::bitnet;
 
 namespace {
 
-/// packed_constant -> arith.constant of the storage bytes (already in the
-/// storage layout: the verifier checked shape, codes and padding).
-struct PackedConstantLowering : OpConversionPattern<PackedConstantOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(PackedConstantOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, op.getData());
-    return success();
-  }
-};
-
-/// packed_slice -> tensor.extract_slice of the storage rows that hold the
-/// weight rows [offset, offset + rows): the offset is whole tiles, so the
-/// rows of a slice are contiguous in every layout.
-struct PackedSliceLowering : OpConversionPattern<PackedSliceOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(PackedSliceOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    PackedType source = op.getWeights().getType(), result = op.getType();
-    // Storage rows per weight row (row_major) or per tile of block_rows.
-    int64_t perBlock = source.getStorageShape()[0] /
-                       ((source.getRows() + source.getBlockRows() - 1) /
-                        source.getBlockRows());
-    int64_t firstRow = op.getOffset() / source.getBlockRows() * perBlock;
-    SmallVector<int64_t, 2> shape = result.getStorageShape();
-    SmallVector<OpFoldResult> offsets = {rewriter.getIndexAttr(firstRow),
-                                         rewriter.getIndexAttr(0)};
-    SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(shape[0]),
-                                       rewriter.getIndexAttr(shape[1])};
-    SmallVector<OpFoldResult> strides(2, rewriter.getIndexAttr(1));
-    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
-        op, adaptor.getWeights(), offsets, sizes, strides);
-    return success();
-  }
-};
-
 struct ConvertBitnetToSCFPass
     : bitnet::impl::ConvertBitnetToSCFPassBase<ConvertBitnetToSCFPass> {
   using Base::Base;
@@ -79,7 +39,11 @@ struct ConvertBitnetToSCFPass
     populateBitnetToSCFPatterns(patterns, typeConverter);
 
     ConversionTarget target(*context);
-    target.addIllegalDialect<BitnetDialect>();
+    // The matmuls are the kernels' (bitnet-lower-kernels); packed values
+    // are storage by now (bitnet-materialize-packed-storage).
+    target.addIllegalOp<QuantizeActivationsOp, RescaleOp, WeightRescaleOp>();
+    target.addLegalOp<PackedMatmulOp, TernaryMatmulOp, ParallelOp,
+                      ParallelYieldOp>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, scf::SCFDialect,
                            tensor::TensorDialect>();
@@ -91,31 +55,7 @@ struct ConvertBitnetToSCFPass
 
 } // namespace
 
-RankedTensorType bitnet::detail::tensorTypeOf(ArrayRef<OpFoldResult> sizes,
-                                              Type elementType) {
-  SmallVector<int64_t> shape;
-  for (OpFoldResult size : sizes)
-    shape.push_back(getConstantIntValue(size).value_or(ShapedType::kDynamic));
-  return RankedTensorType::get(shape, elementType);
-}
-
-Value bitnet::detail::castIfNeeded(ImplicitLocOpBuilder &b, Value value,
-                                   Type type) {
-  if (value.getType() == type)
-    return value;
-  return tensor::CastOp::create(b, type, value);
-}
-
 void bitnet::populateBitnetToSCFPatterns(RewritePatternSet &patterns,
                                          TypeConverter &typeConverter) {
-  // !bitnet.packed -> tensor<rows x rowBytes x i8>. Added last, so it wins
-  // over the caller's conversions for this type.
-  typeConverter.addConversion([](PackedType type) -> Type {
-    return RankedTensorType::get(type.getStorageShape(),
-                                 IntegerType::get(type.getContext(), 8));
-  });
-  patterns.add<PackedConstantLowering, PackedSliceLowering>(
-      typeConverter, patterns.getContext());
-  detail::populateMatmulToSCFPatterns(patterns, typeConverter);
   detail::populateElementwiseToLinalgPatterns(patterns, typeConverter);
 }

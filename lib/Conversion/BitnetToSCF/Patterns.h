@@ -8,19 +8,13 @@
 
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/PatternMatch.h"
+#include "bitnet-mlir/Support/TensorUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::bitnet::detail {
 
-/// The tensor type of shape `sizes`: static where a size is a constant.
-RankedTensorType tensorTypeOf(ArrayRef<OpFoldResult> sizes, Type elementType);
-
-/// `value`, tensor.cast to `type` when its type differs.
-Value castIfNeeded(ImplicitLocOpBuilder &b, Value value, Type type);
-
-/// packed_matmul and ternary_matmul -> scf.for loops on tensors (Matmul.cpp).
-void populateMatmulToSCFPatterns(RewritePatternSet &patterns,
-                                 const TypeConverter &typeConverter);
+using bitnet::castIfNeeded;
+using bitnet::tensorTypeOf;
 
 /// quantize_activations and rescale -> linalg.generic (Elementwise.cpp).
 void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns,

@@ -1,5 +1,5 @@
-// RUN: bitnet-opt %s -split-input-file --convert-bitnet-to-scf | FileCheck %s
-// RUN: bitnet-opt %s -split-input-file --convert-bitnet-to-scf | FileCheck %s --check-prefix=ADD-ONLY
+// RUN: bitnet-opt %s -split-input-file --bitnet-materialize-packed-storage --bitnet-lower-kernels --convert-bitnet-to-scf | FileCheck %s
+// RUN: bitnet-opt %s -split-input-file --bitnet-materialize-packed-storage --bitnet-lower-kernels --convert-bitnet-to-scf | FileCheck %s --check-prefix=ADD-ONLY
 
 // The matmuls are add-only: no integer multiplication of values anywhere
 // (the only multiplications are the f32 ones of quantization and rescale,

@@ -1,6 +1,9 @@
-//===- Matmul.cpp - bitnet matmuls to add/subtract loops on tensors -------===//
+//===- Matmul.cpp - the reference kernel: add/subtract loops on tensors ---===//
 //
-// packed_matmul and ternary_matmul become, on the input flattened to [M, K]:
+// The kernel every other one is checked against, for every encoding, layout
+// and input type. packed_matmul (on its storage tensor, after
+// bitnet-materialize-packed-storage) and ternary_matmul become, on the
+// input flattened to [M, K]:
 //
 //   scf.for %m = 0 to M                 iter_args(%out = tensor.empty [M, N])
 //     scf.for %n = 0 to N               iter_args(%o = %out)
@@ -14,15 +17,18 @@
 // The row dot product adds or subtracts each activation (arith.select between
 // acc + x and acc - x; integers sign-extended to i32, floats extended to f32
 // and added with addf/subf); there is no multiplication by a weight. For
-// packed weights it is an scf.for over the whole packed bytes of the row (the
-// place a microkernel will take) followed by the unrolled tail byte when K is
-// not a multiple of the weights per byte. A group that does not start on a
+// packed weights in a row layout it is an scf.for over the whole packed
+// bytes of the row followed by the unrolled tail byte when K is not a
+// multiple of the weights per byte; `tiled` weights are walked weight by
+// weight from their fixed slot. A group that does not start on a
 // byte boundary (k_group not a multiple of the weights per byte) is walked
 // weight by weight, with the byte and slot computed from k.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Patterns.h"
+#include "ReferenceKernel.h"
+
+#include "bitnet-mlir/Support/TensorUtils.h"
 
 #include "Bitnet/BitnetDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -34,7 +40,6 @@
 
 using namespace mlir;
 using namespace mlir::bitnet;
-using namespace mlir::bitnet::detail;
 
 namespace {
 
@@ -498,13 +503,14 @@ template <> struct RowDotFor<PackedMatmulOp> { using type = PackedRowDot; };
 template <> struct RowDotFor<TernaryMatmulOp> { using type = UnpackedRowDot; };
 
 /// Both matmuls: flatten, loop nest with the op's row dot product, reshape.
-template <typename OpTy> struct MatmulLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
-  using OpAdaptor = typename OpConversionPattern<OpTy>::OpAdaptor;
+template <typename OpTy> struct MatmulLowering : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult
-  matchAndRewrite(OpTy op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    if (!isReferenceMatmul(op))
+      return rewriter.notifyMatchFailure(op, "another kernel's matmul");
+    OpTy adaptor = op;
     auto inputType = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     auto weightsType =
@@ -537,8 +543,7 @@ template <typename OpTy> struct MatmulLowering : OpConversionPattern<OpTy> {
 
 } // namespace
 
-void bitnet::detail::populateMatmulToSCFPatterns(
-    RewritePatternSet &patterns, const TypeConverter &typeConverter) {
+void bitnet::populateReferenceMatmulPatterns(RewritePatternSet &patterns) {
   patterns.add<MatmulLowering<PackedMatmulOp>, MatmulLowering<TernaryMatmulOp>>(
-      typeConverter, patterns.getContext());
+      patterns.getContext());
 }
