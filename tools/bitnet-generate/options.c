@@ -138,8 +138,8 @@ int generate_parse_ids(const char *text, int32_t **out_ids,
  * failure). */
 static int take_number(int argc, char **argv, int *i, generate_options *o,
                        int *err) {
-  const char *v;
-  int64_t n;
+  const char *v = NULL;
+  int64_t n = 0;
   if (take_value(argc, argv, i, "--max-new-tokens", &v, err)) {
     if (!*err)
       *err = parse_int("--max-new-tokens", v, 0, 1 << 30, &o->max_new_tokens);
@@ -218,7 +218,7 @@ int generate_parse_args(int argc, char **argv, generate_options *o) {
   if (!o->prompts || !o->prompt_ids)
     return generate_fail("out of memory");
   for (int i = 1; i < argc; ++i) {
-    const char *a = argv[i], *v;
+    const char *a = argv[i], *v = NULL;
     int err = 0;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(usage, stdout);
