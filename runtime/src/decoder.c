@@ -243,32 +243,6 @@ static bitnet_status copy_back(const bitnet_decoder *d,
   return s;
 }
 
-/* The logits output: allocated here when its shape is static (it must then
- * be [batch, seq, vocab]), else by the model (zeroed descriptor). */
-static bitnet_status prepare_logits(bitnet_decoder *d, int32_t batch,
-                                    int64_t seq) {
-  const bitnet_model_info *m = d->model;
-  bitnet_descriptor *desc = &d->desc[m->num_inputs + d->layout.logits_output];
-  if (bitnet_info_is_dynamic(&m->outputs[d->layout.logits_output])) {
-    memset(desc, 0, sizeof *desc);
-    return BITNET_OK;
-  }
-  int64_t shape[3] = {batch, seq, d->layout.vocab};
-  const int64_t *declared = m->outputs[d->layout.logits_output].shape;
-  if (memcmp(shape, declared, sizeof shape) != 0)
-    return bitnet_fail(BITNET_ERR_SHAPE, "model '%s' output 'logits' is static"
-                       " [%lld, %lld, %lld]; this call needs [%lld, %lld,"
-                       " %lld]", m->name, (long long)declared[0],
-                       (long long)declared[1], (long long)declared[2],
-                       (long long)shape[0], (long long)shape[1],
-                       (long long)shape[2]);
-  bitnet_status s =
-      bitnet_model_output_alloc(m, d->layout.logits_output, &d->logits);
-  if (s == BITNET_OK)
-    bitnet_descriptor_fill(desc, &d->logits);
-  return s;
-}
-
 /* Hands over what the model returned: the logits, and each cache pair
  * checked (in place) or copied back. On failure (ok == 0 or a bad output)
  * every buffer the model allocated is freed. */
@@ -277,13 +251,11 @@ static bitnet_status collect(bitnet_decoder *d, bitnet_status s, int32_t batch,
   const bitnet_model_info *m = d->model;
   const bitnet_descriptor *logits =
       &d->desc[m->num_inputs + d->layout.logits_output];
-  if (bitnet_info_is_dynamic(&m->outputs[d->layout.logits_output])) {
-    if (s == BITNET_OK)
-      s = bitnet_adopt_output(&m->outputs[d->layout.logits_output], logits,
-                              &d->logits);
-    else
-      free(logits->allocated);
-  }
+  if (s == BITNET_OK)
+    s = bitnet_adopt_output(&m->outputs[d->layout.logits_output], logits,
+                            &d->logits);
+  else
+    free(logits->allocated);
   for (int32_t p = 0; p < d->layout.num_pairs; ++p) {
     const bitnet_cache_pair *c = &d->layout.pairs[p];
     const bitnet_descriptor *got = &d->desc[m->num_inputs + c->present];
@@ -321,14 +293,15 @@ static bitnet_status run(bitnet_decoder *d, int32_t batch, int64_t seq,
                past_shape, L->pairs[p].buffer);
   bitnet_tensor_free(&d->logits);
   bitnet_status s = bitnet_check_inputs(m, d->inputs);
-  if (s == BITNET_OK)
-    s = prepare_logits(d, batch, seq);
   if (s != BITNET_OK) {
     bitnet_decoder_reset(d);
     return s;
   }
   for (int32_t i = 0; i < m->num_inputs; ++i)
     bitnet_descriptor_fill(&d->desc[i], &d->inputs[i]);
+  /* The logits are a dynamic output (seq differs between prefill and
+   * steps): the model allocates them. */
+  memset(&d->desc[m->num_inputs + L->logits_output], 0, sizeof *d->desc);
   for (int32_t p = 0; p < L->num_pairs; ++p) {
     const bitnet_cache_pair *c = &L->pairs[p];
     bitnet_descriptor *present = &d->desc[m->num_inputs + c->present];

@@ -181,11 +181,17 @@ bitnet_status bitnet_decoder_layout_find(const bitnet_model_info *m,
       (s = find_checked(m, 0, "logits", BITNET_DTYPE_FLOAT, 3,
                         &d->logits_output)))
     return s;
-  d->vocab = m->outputs[d->logits_output].shape[2];
+  const int64_t *logits = m->outputs[d->logits_output].shape;
+  d->vocab = logits[2];
   if (d->vocab <= 0)
     return bitnet_fail(BITNET_ERR_SHAPE, "model '%s' output 'logits' dimension"
                        " 2 (vocab) is %s: a decoder needs it static", m->name,
                        d->vocab < 0 ? "dynamic" : "0");
+  if (logits[1] >= 0)
+    return bitnet_fail(BITNET_ERR_SHAPE, "model '%s' output 'logits' dimension"
+                       " 1 (seq) is static (%lld): a decoder runs prompts and"
+                       " single steps through one model", m->name,
+                       (long long)logits[1]);
   if ((s = find_layers(d)) || (s = check_nothing_else(d)))
     return s;
   return mark_caches(d);

@@ -181,7 +181,8 @@ static void test_call_errors(void) {
         "prefill for the error checks");
   const int32_t *three[3] = {prompt0, prompt1, prompt2};
   check_status(bitnet_decoder_prefill(d, 3, three, lengths),
-               BITNET_ERR_ARGUMENT, "batch 3 outside 1..2", "batch > max_batch");
+               BITNET_ERR_ARGUMENT, "batch 3 outside 1..2",
+               "batch > max_batch");
   int32_t zero[2] = {4, 0};
   check_status(bitnet_decoder_prefill(d, 2, two, zero), BITNET_ERR_ARGUMENT,
                "prompt 1 is empty", "empty prompt");
@@ -345,7 +346,8 @@ static void test_interface_errors(void) {
                          "input 'attention_mask': a decoder needs int64 of"
                          " rank 2, got float32 of rank 2", "float mask");
   in[6] = base->inputs[6];
-  static const int64_t dyn_head[] = {-1, 2, -1, -1}, fixed_seq[] = {-1, 2, 5, 3};
+  static const int64_t dyn_head[] = {-1, 2, -1, -1};
+  static const int64_t fixed_seq[] = {-1, 2, 5, 3};
   in[4].shape = dyn_head;
   expect_interface_error(&m, BITNET_ERR_SHAPE,
                          "input 'past_key_values.0.key' dimension 3 (head_dim)"
@@ -361,6 +363,11 @@ static void test_interface_errors(void) {
   expect_interface_error(&m, BITNET_ERR_SHAPE,
                          "output 'logits' dimension 2 (vocab) is dynamic",
                          "dynamic vocab");
+  static const int64_t static_seq[] = {-1, 1, 11};
+  out[0].shape = static_seq;
+  expect_interface_error(&m, BITNET_ERR_SHAPE,
+                         "output 'logits' dimension 1 (seq) is static (1)",
+                         "static seq");
   out[0] = base->outputs[0];
   in[0].name = "past_key_values.1.keys";
   expect_interface_error(&m, BITNET_ERR_ARGUMENT,

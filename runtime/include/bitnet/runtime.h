@@ -3,7 +3,8 @@
  * sessions and thread pools, decoders with a KV cache. docs/runtime.md is
  * the reference; docs/abi.md specifies the entry points. Plain C11, no
  * MLIR or LLVM: applications and generated code link it alone (static
- * library bitnet_runtime, CMake target BitnetMLIR::runtime). Tensor files (.npy, .pb) are in bitnet/tooling.h. */
+ * library bitnet_runtime, CMake target BitnetMLIR::runtime). Tensor files
+ * (.npy, .pb) are in bitnet/tooling.h. */
 #ifndef BITNET_RUNTIME_H
 #define BITNET_RUNTIME_H
 
