@@ -32,6 +32,10 @@ config.substitutions.append(("%cmake", config.cmake_command))
 config.substitutions.append(("%bitnet_run", os.path.join(config.bitnet_tools_dir, "bitnet-run")))
 config.substitutions.append(("%runtime_test", os.path.join(config.bitnet_tools_dir, "bitnet-runtime-test")))
 config.substitutions.append(("%fake_model", os.path.join(config.bitnet_obj_root, "lib", "bitnet-fake-model.so")))
+# The fake decoders of test/runtime/fake_decoder.c: with the in-place cache
+# contract (docs/abi.md, "Caches"), and without caches (the runtime copies).
+config.substitutions.append(("%fake_decoder_copy", os.path.join(config.bitnet_obj_root, "lib", "bitnet-fake-decoder-copy.so")))
+config.substitutions.append(("%fake_decoder", os.path.join(config.bitnet_obj_root, "lib", "bitnet-fake-decoder.so")))
 config.substitutions.append(("%runtime_include", os.path.join(config.bitnet_src_root, "runtime", "include")))
 config.substitutions.append(("%runtime_lib", os.path.join(config.bitnet_obj_root, "lib", "libbitnet_runtime.a")))
 

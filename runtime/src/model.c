@@ -5,17 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A ranked memref descriptor with room for the largest rank. For rank r the
- * ABI struct is {allocated, aligned, offset, sizes[r], strides[r]}: the same
- * bytes as this struct's prefix when strides are stored right after the r
- * sizes, i.e. at sizes_strides[r]. */
-typedef struct descriptor {
-  void *allocated;
-  void *aligned;
-  int64_t offset;
-  int64_t sizes_strides[2 * BITNET_MAX_RANK];
-} descriptor;
-
 /* Up to this many tensors the descriptors live on the stack (about 2.5 KB),
  * so the common call allocates nothing. */
 enum { LOCAL_TENSORS = 16 };
@@ -172,7 +161,7 @@ static bitnet_status check_tensor(const char *kind, const bitnet_tensor_info *ti
   return BITNET_OK;
 }
 
-static int is_dynamic(const bitnet_tensor_info *ti) {
+int bitnet_info_is_dynamic(const bitnet_tensor_info *ti) {
   for (int32_t d = 0; d < ti->rank; ++d)
     if (ti->shape[d] < 0)
       return 1;
@@ -183,7 +172,7 @@ int bitnet_model_output_is_dynamic(const bitnet_model_info *m, int32_t index) {
   if (bitnet_model_validate(m) != BITNET_OK || index < 0 ||
       index >= m->num_outputs)
     return -1;
-  return is_dynamic(&m->outputs[index]);
+  return bitnet_info_is_dynamic(&m->outputs[index]);
 }
 
 static const char *dim_name(const bitnet_tensor_info *ti, int32_t d) {
@@ -219,83 +208,26 @@ static bitnet_status check_shared_dims(const bitnet_model_info *m,
   return BITNET_OK;
 }
 
-static void fill_descriptor(descriptor *d, const bitnet_tensor *t) {
-  d->allocated = t->data;
-  d->aligned = t->data;
-  d->offset = 0;
-  int64_t *sizes = d->sizes_strides, *strides = d->sizes_strides + t->rank;
-  int64_t stride = 1;
-  for (int32_t i = t->rank - 1; i >= 0; --i) {
-    sizes[i] = t->shape[i];
-    strides[i] = stride;
-    stride *= t->shape[i]; /* cannot overflow: numel was checked */
-  }
-}
-
-/* Copies the elements of a strided descriptor into the row-major `dst`. */
-static void copy_strided(char *dst, const char *src, const int64_t *sizes,
-                         const int64_t *strides, int32_t rank, size_t elem) {
-  int64_t index[BITNET_MAX_RANK] = {0};
-  int64_t numel = 1;
-  for (int32_t d = 0; d < rank; ++d)
-    numel *= sizes[d];
-  for (int64_t n = 0; n < numel; ++n) {
-    int64_t offset = 0;
-    for (int32_t d = 0; d < rank; ++d)
-      offset += index[d] * strides[d];
-    memcpy(dst + (size_t)n * elem, src + offset * (int64_t)elem, elem);
-    for (int32_t d = rank - 1; d >= 0 && ++index[d] == sizes[d]; --d)
-      index[d] = 0;
-  }
-}
-
-/* Turns the descriptor a model filled for a dynamic output into a runtime
- * tensor and takes over its buffer (`allocated`, from the C library's
- * malloc): adopted as is when it is contiguous at offset 0, else copied and
- * freed. Always consumes the buffer. */
-static bitnet_status adopt_output(const bitnet_tensor_info *ti,
-                                  const descriptor *d, bitnet_tensor *out) {
-  const int64_t *sizes = d->sizes_strides, *strides = sizes + ti->rank;
-  out->dtype = ti->dtype;
-  out->rank = ti->rank;
-  out->data = NULL;
-  for (int32_t i = 0; i < ti->rank; ++i)
-    out->shape[i] = sizes[i];
-  bitnet_status s = BITNET_OK;
-  int64_t numel = bitnet_tensor_numel(out);
-  for (int32_t i = 0; i < ti->rank && s == BITNET_OK; ++i)
-    if (sizes[i] < 0 || (ti->shape[i] >= 0 && sizes[i] != ti->shape[i]))
-      s = bitnet_fail(BITNET_ERR_ABI,
-                      "output '%s' dimension %d: the model returned size %lld",
-                      ti->name, (int)i, (long long)sizes[i]);
-  if (s == BITNET_OK && numel < 0)
-    s = bitnet_fail(BITNET_ERR_ABI, "output '%s': element count overflows",
-                    ti->name);
-  if (s == BITNET_OK && numel > 0 && !d->aligned)
-    s = bitnet_fail(BITNET_ERR_ABI, "output '%s': the model returned no data",
-                    ti->name);
-  if (s != BITNET_OK) {
-    free(d->allocated);
-    return s;
-  }
-  int contiguous = d->offset == 0 && d->aligned == d->allocated && numel > 0;
-  for (int64_t i = ti->rank - 1, stride = 1; i >= 0 && contiguous; --i) {
-    if (sizes[i] != 1 && strides[i] != stride)
-      contiguous = 0;
-    stride *= sizes[i];
-  }
-  if (contiguous) {
-    out->data = d->allocated;
+bitnet_status bitnet_invoke_status(const bitnet_model_info *m, int32_t code) {
+  if (code == 0)
     return BITNET_OK;
-  }
-  s = bitnet_tensor_alloc(out, ti->dtype, ti->rank, sizes);
-  if (s == BITNET_OK && numel > 0)
-    copy_strided(out->data,
-                 (const char *)d->aligned +
-                     d->offset * (int64_t)bitnet_dtype_size(ti->dtype),
-                 sizes, strides, ti->rank, bitnet_dtype_size(ti->dtype));
-  free(d->allocated);
-  return s;
+  if (code == BITNET_INVOKE_CALLBACK_FAILED)
+    return BITNET_ERR_CHECK; /* the callback set the message */
+  if (code > 0 && code <= m->num_errors)
+    return bitnet_fail(BITNET_ERR_CHECK, "model '%s': %s", m->name,
+                       m->errors[code - 1]);
+  return bitnet_fail(BITNET_ERR_ABI,
+                     "model '%s': invoke returned %d, outside 0..%d", m->name,
+                     (int)code, (int)m->num_errors);
+}
+
+bitnet_status bitnet_check_inputs(const bitnet_model_info *m,
+                                  const bitnet_tensor *inputs) {
+  bitnet_status s;
+  for (int32_t i = 0; i < m->num_inputs; ++i)
+    if ((s = check_tensor("input", &m->inputs[i], &inputs[i])) != BITNET_OK)
+      return s;
+  return check_shared_dims(m, inputs);
 }
 
 bitnet_status bitnet_model_run(const bitnet_model_info *m,
@@ -335,14 +267,11 @@ bitnet_status bitnet_run_with_env(const bitnet_model_info *m,
   if ((num_inputs > 0 && !inputs) || (num_outputs > 0 && !outputs))
     return bitnet_fail(BITNET_ERR_ARGUMENT, "model '%s': %s array is NULL",
                        m->name, num_inputs > 0 && !inputs ? "input" : "output");
-  for (int32_t i = 0; i < num_inputs; ++i)
-    if ((s = check_tensor("input", &m->inputs[i], &inputs[i])) != BITNET_OK)
-      return s;
-  if ((s = check_shared_dims(m, inputs)) != BITNET_OK)
+  if ((s = bitnet_check_inputs(m, inputs)) != BITNET_OK)
     return s;
   for (int32_t i = 0; i < num_outputs; ++i) {
     const bitnet_tensor_info *ti = &m->outputs[i];
-    if (is_dynamic(ti) && outputs[i].data)
+    if (bitnet_info_is_dynamic(ti) && outputs[i].data)
       return bitnet_fail(BITNET_ERR_ARGUMENT,
                          "output '%s' has a dynamic shape: pass data = NULL,"
                          " the model allocates it (free it with"
@@ -353,10 +282,10 @@ bitnet_status bitnet_run_with_env(const bitnet_model_info *m,
   }
 
   size_t n = (size_t)num_inputs + (size_t)num_outputs;
-  descriptor local_desc[LOCAL_TENSORS];
+  bitnet_descriptor local_desc[LOCAL_TENSORS];
   void *local_ptrs[LOCAL_TENSORS];
   char local_owned[LOCAL_TENSORS];
-  descriptor *desc = local_desc;
+  bitnet_descriptor *desc = local_desc;
   void **ptrs = local_ptrs;
   char *owned = local_owned; /* per output: data allocated by this call */
   if (n > LOCAL_TENSORS) {
@@ -376,7 +305,7 @@ bitnet_status bitnet_run_with_env(const bitnet_model_info *m,
   /* Static outputs without a buffer get one now; dynamic ones get a zeroed
    * descriptor that the model fills. */
   for (int32_t i = 0; i < num_outputs && s == BITNET_OK; ++i) {
-    if (outputs[i].data || is_dynamic(&m->outputs[i]))
+    if (outputs[i].data || bitnet_info_is_dynamic(&m->outputs[i]))
       continue;
     s = bitnet_model_output_alloc(m, i, &outputs[i]);
     owned[i] = s == BITNET_OK;
@@ -384,35 +313,28 @@ bitnet_status bitnet_run_with_env(const bitnet_model_info *m,
   for (size_t i = 0; i < n && s == BITNET_OK; ++i) {
     ptrs[i] = &desc[i];
     if (i >= (size_t)num_inputs &&
-        is_dynamic(&m->outputs[i - (size_t)num_inputs])) {
+        bitnet_info_is_dynamic(&m->outputs[i - (size_t)num_inputs])) {
       memset(&desc[i], 0, sizeof desc[i]);
       continue;
     }
     const bitnet_tensor *t = i < (size_t)num_inputs
                                  ? &inputs[i]
                                  : &outputs[i - (size_t)num_inputs];
-    fill_descriptor(&desc[i], t);
+    bitnet_descriptor_fill(&desc[i], t);
   }
   int invoked = s == BITNET_OK;
   int32_t code = invoked ? m->invoke(ptrs, env) : 0;
-  if (code == BITNET_INVOKE_CALLBACK_FAILED)
-    s = BITNET_ERR_CHECK; /* the callback set the message */
-  else if (code != 0)
-    s = code > 0 && code <= m->num_errors
-            ? bitnet_fail(BITNET_ERR_CHECK, "model '%s': %s", m->name,
-                          m->errors[code - 1])
-            : bitnet_fail(BITNET_ERR_ABI,
-                          "model '%s': invoke returned %d, outside 0..%d",
-                          m->name, (int)code, (int)m->num_errors);
+  if (code != 0)
+    s = bitnet_invoke_status(m, code);
   /* Dynamic outputs: adopted while all goes well; once anything failed,
    * whatever the model handed over is freed (a failed check hands over
    * nothing: free(NULL)). */
   for (int32_t i = 0; i < num_outputs && invoked; ++i) {
-    const descriptor *d = &desc[(size_t)num_inputs + (size_t)i];
-    if (!is_dynamic(&m->outputs[i]))
+    const bitnet_descriptor *d = &desc[(size_t)num_inputs + (size_t)i];
+    if (!bitnet_info_is_dynamic(&m->outputs[i]))
       continue;
     if (s == BITNET_OK) {
-      s = adopt_output(&m->outputs[i], d, &outputs[i]);
+      s = bitnet_adopt_output(&m->outputs[i], d, &outputs[i]);
       owned[i] = s == BITNET_OK;
     } else {
       free(d->allocated);

@@ -103,6 +103,10 @@ bitnet_status bitnet_session_set_threads(bitnet_session *s,
   return BITNET_OK;
 }
 
+const bitnet_exec_env *bitnet_session_env(const bitnet_session *s) {
+  return &s->env;
+}
+
 int32_t bitnet_session_threads(const bitnet_session *s) {
   return s ? bitnet_thread_pool_size(s->pool) : 0;
 }

@@ -316,8 +316,8 @@ bitnet_status bitnet_pb_read(const char *path, bitnet_tensor *out,
   memset(out, 0, sizeof *out);
   if (!path)
     return bitnet_fail(BITNET_ERR_ARGUMENT, "pb_read: path is NULL");
-  uint8_t *buf;
-  size_t len;
+  uint8_t *buf = NULL; /* set by read_all; gcc 12 cannot tell */
+  size_t len = 0;
   bitnet_status s = read_all(path, &buf, &len);
   if (s != BITNET_OK)
     return s;

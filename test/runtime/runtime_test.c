@@ -459,6 +459,8 @@ int main(int argc, char **argv) {
   test_npy();
   test_pb();
   test_library(argc > 1 ? argv[1] : NULL);
+  test_pool();
+  test_decoder();
   remove_tmpdir();
   printf("%d passed, %d failed\n", passed, failed);
   return failed ? 1 : 0;

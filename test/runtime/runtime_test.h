@@ -25,5 +25,7 @@ bool write_bytes(const char *path, const void *data, size_t len);
 void test_npy(void);
 void test_pb(void);
 void test_library(const char *fake_model_path);
+void test_pool(void);
+void test_decoder(void);
 
 #endif

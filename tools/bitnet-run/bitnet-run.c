@@ -31,6 +31,8 @@ static const char usage[] =
     "  --print             print each output's type and first 16 values\n"
     "                      (the default when neither --output-dir nor --bench)\n"
     "  --bench N           after the run, time N more runs; print JSON\n"
+    "  --threads N         threads of the run (default: BITNET_THREADS, else\n"
+    "                      the number of CPUs)\n"
     "  --help              show this help\n"
     "  --version           show the version\n"
     "Options also take the --opt=value form.\n";
@@ -41,6 +43,7 @@ typedef struct options {
   int num_inputs;
   const char *output_dir;
   long bench;
+  int32_t threads; /* 0: bitnet_default_threads() */
   int print;
 } options;
 
@@ -108,6 +111,15 @@ static int parse_args(int argc, char **argv, options *o) {
       o->bench = strtol(v, &end, 10);
       if (!*v || *end || errno || o->bench < 1 || o->bench > 100000000)
         return fail("--bench expects an integer >= 1, got '%s'", v);
+    } else if (take_value(argc, argv, &i, "--threads", &v, &err)) {
+      if (err)
+        return err;
+      char *end;
+      errno = 0;
+      long n = strtol(v, &end, 10);
+      if (!*v || *end || errno || n < 1 || n > 4096)
+        return fail("--threads expects an integer in 1..4096, got '%s'", v);
+      o->threads = (int32_t)n;
     } else if (a[0] == '-' && a[1] != '\0') {
       return fail("unknown option '%s' (try --help)", a);
     } else if (!o->lib) {
@@ -335,8 +347,9 @@ static int cmp_double(const void *a, const void *b) {
 /* Each timed run gets fresh output tensors: the static outputs' buffers of
  * the first run are reused, dynamic outputs are allocated by the model and
  * freed after the run. */
-static int bench(const bitnet_model_info *m, const bitnet_tensor *in,
+static int bench(bitnet_session *session, const bitnet_tensor *in,
                  const bitnet_tensor *out, long runs) {
+  const bitnet_model_info *m = bitnet_session_model(session);
   double *ms = malloc((size_t)runs * sizeof *ms), sum = 0;
   bitnet_tensor *scratch = calloc((size_t)m->num_outputs + 1, sizeof *scratch);
   if (!ms || !scratch) {
@@ -352,8 +365,8 @@ static int bench(const bitnet_model_info *m, const bitnet_tensor *in,
       else
         scratch[i] = out[i];
     double t0 = now_ms();
-    if (bitnet_model_run(m, in, m->num_inputs, scratch, m->num_outputs) !=
-        BITNET_OK)
+    if (bitnet_session_run(session, in, m->num_inputs, scratch,
+                           m->num_outputs) != BITNET_OK)
       rc = fail("%s", bitnet_status_message());
     ms[r] = now_ms() - t0;
     sum += ms[r];
@@ -373,7 +386,8 @@ static int bench(const bitnet_model_info *m, const bitnet_tensor *in,
   return rc;
 }
 
-static int run(const options *o, const bitnet_model_info *m) {
+static int run(const options *o, bitnet_session *session) {
+  const bitnet_model_info *m = bitnet_session_model(session);
   int32_t ni = m->num_inputs, no = m->num_outputs;
   const char **files = calloc((size_t)ni + 1, sizeof *files);
   bitnet_tensor *in = calloc((size_t)ni + 1, sizeof *in);
@@ -395,12 +409,12 @@ static int run(const options *o, const bitnet_model_info *m) {
                 bitnet_dtype_name(ti->dtype), bitnet_dtype_name(in[i].dtype),
                 files[i]);
   }
-  /* Outputs start with data == NULL: bitnet_model_run allocates static ones
-   * and adopts the model's dynamic ones; all are freed below. */
-  if (!rc && bitnet_model_run(m, in, ni, out, no) != BITNET_OK)
+  /* Outputs start with data == NULL: the run allocates static ones and
+   * adopts the model's dynamic ones; all are freed below. */
+  if (!rc && bitnet_session_run(session, in, ni, out, no) != BITNET_OK)
     rc = fail("%s", bitnet_status_message());
   if (!rc && o->bench)
-    rc = bench(m, in, out, o->bench);
+    rc = bench(session, in, out, o->bench);
   if (!rc && o->output_dir)
     rc = make_dirs(o->output_dir);
   for (int32_t i = 0; i < no && !rc; ++i) {
@@ -434,11 +448,19 @@ int main(int argc, char **argv) {
     return fail("out of memory");
   }
   sprintf(path, "%s%s", strchr(o.lib, '/') ? "" : "./", o.lib);
+  /* A session: the model runs on a persistent pool of --threads threads. */
   bitnet_library *lib = NULL;
-  if (bitnet_library_open(path, &lib) != BITNET_OK)
+  bitnet_session *session = NULL;
+  bitnet_session_options so;
+  bitnet_session_options_init(&so);
+  so.num_threads = o.threads;
+  if (bitnet_library_open(path, &lib) != BITNET_OK ||
+      bitnet_session_create(bitnet_library_model(lib), &so, &session) !=
+          BITNET_OK)
     rc = fail("%s", bitnet_status_message());
   else
-    rc = run(&o, bitnet_library_model(lib));
+    rc = run(&o, session);
+  bitnet_session_destroy(session);
   bitnet_library_close(lib);
   free(path);
   free(o.inputs);
